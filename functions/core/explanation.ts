@@ -1,0 +1,114 @@
+import type { ReasonCode, Severity } from './lambda-rules.js';
+import type { LambdaArchitecture } from './platform.js';
+import type { TreeMark, VerdictName } from './verdict.js';
+
+/**
+ * Where the subject lives and what the guard did about it. Everything here except the numbers
+ * may come from the registry or an event, so renderers treat every string as hostile.
+ */
+export interface SubjectContext {
+  readonly repository: string | null;
+  /** The tag that was pushed, or `null` for a push by digest / a local file. */
+  readonly tag: string | null;
+  /** `123456789012.dkr.ecr.us-east-1.amazonaws.com/my-repo`, when known. */
+  readonly repositoryUri: string | null;
+  readonly region: string | null;
+  /** The function architectures the verdict was judged against (empty: any). */
+  readonly architectures: readonly LambdaArchitecture[];
+  /** Where the subject was read from, for the CLI (`oci-layout:./build`, `ecr:my-repo:v7`). */
+  readonly source: string | null;
+  /** Tags the guard wrote (or would write) and what happened. */
+  readonly tagging: readonly TagOutcome[];
+}
+
+/** One tag the guard wrote or tried to write. */
+export interface TagOutcome {
+  readonly tag: string;
+  readonly digest: string;
+  /** `created`: written now; `unchanged`: already there; `planned`: not yet written (dry run, CLI); `immutable`: refused by tag immutability; `failed`: another error. */
+  readonly outcome: 'created' | 'unchanged' | 'planned' | 'immutable' | 'failed';
+  readonly purpose: 'verdict' | 'deployable-child';
+  readonly message?: string;
+}
+
+/** A build tool the guard has a remedy for. */
+export type BuildTool =
+  | 'docker-buildx'
+  | 'compose-bake'
+  | 'github-actions'
+  | 'docker-engine-29'
+  | 'cdk'
+  | 'sam'
+  | 'serverless'
+  | 'terraform'
+  | 'registry-copy';
+
+/** One remedy for one tool. */
+export interface Fix {
+  readonly tool: BuildTool;
+  /** "docker buildx build / docker build" */
+  readonly title: string;
+  /** Plain sentences, in order. */
+  readonly steps: readonly string[];
+  readonly snippet?: { readonly language: 'sh' | 'yaml' | 'hcl' | 'ts' | 'json'; readonly code: string };
+  /** A trap people fall into with this tool (e.g. the singular env var, build-arg vs flag). */
+  readonly caveat?: string;
+  /** True when the provenance or repository name says this is the tool that built the image. */
+  readonly matched: boolean;
+}
+
+/** A line of the manifest tree, flattened for renderers. */
+export interface TreeLine {
+  readonly depth: number;
+  readonly mark: TreeMark;
+  readonly label: string;
+  readonly digest: string;
+  readonly mediaType: string;
+}
+
+/** What can be deployed right now. */
+export interface DeployNow {
+  readonly digest: string;
+  readonly platform: string | null;
+  /** `…/repo@sha256:…`, when the repository URI is known. */
+  readonly uriByDigest: string | null;
+  /** `…/repo:v7-deployable`, when the guard wrote (or would write) that tag. */
+  readonly uriByTag: string | null;
+  readonly tag: string | null;
+}
+
+/** The builder named by the provenance attestation. */
+export interface BuilderSummary {
+  readonly ciRunUrl: string | null;
+  readonly builderId: string | null;
+  readonly buildType: string | null;
+  readonly vcsSource: string | null;
+  readonly vcsRevision: string | null;
+  readonly dockerfile: string | null;
+  /** `github-actions` when the run URL is a GitHub Actions run, else a tool guessed from context. */
+  readonly tool: BuildTool | null;
+  readonly mode: 'min' | 'max';
+}
+
+/** A titled paragraph of plain text. */
+export interface Paragraph {
+  readonly title: string;
+  readonly body: string;
+}
+
+/**
+ * The story a person needs, as data shared by every renderer (terminal, email, Slack, Chatbot):
+ * what the tag really is, why Lambda refuses it, what to deploy now, and how to fix the build.
+ */
+export interface Explanation {
+  readonly verdict: VerdictName;
+  /** One line, no markup: "my-repo:v7 is an OCI image index (image + provenance attestation): Lambda will refuse it". */
+  readonly summary: string;
+  readonly tree: readonly TreeLine[];
+  readonly why: readonly Paragraph[];
+  readonly deployNow: DeployNow | null;
+  /** Matching tool first. Empty when nothing needs fixing. */
+  readonly fixes: readonly Fix[];
+  readonly builder: BuilderSummary | null;
+  readonly findings: readonly { readonly code: ReasonCode; readonly severity: Severity; readonly message: string }[];
+}

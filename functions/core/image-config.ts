@@ -1,0 +1,61 @@
+import { expectObject, expectString, optionalString } from './descriptor.js';
+import { type Digest, digestOf } from './digest.js';
+import { normalizePlatform, type Platform } from './platform.js';
+import { ShapeError } from './shape-error.js';
+
+/** The platform an image config declares, or why it could not be read. */
+export type ConfigResult =
+  | { readonly ok: true; readonly platform: Platform }
+  | {
+      readonly ok: false;
+      readonly code: 'MALFORMED_MANIFEST' | 'DIGEST_MISMATCH';
+      readonly path: string;
+      readonly message: string;
+    };
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Reads `os` / `architecture` / `variant` from an OCI or Docker image config blob
+ * (image-spec config.md: `architecture` and `os` are REQUIRED), after checking its digest and size.
+ */
+export const readImageConfig = (bytes: Uint8Array, expected: { digest: Digest; size: number }): ConfigResult => {
+  const actual = digestOf(bytes);
+  if (actual !== expected.digest && !expected.digest.startsWith('sha512:')) {
+    return {
+      ok: false,
+      code: 'DIGEST_MISMATCH',
+      path: 'config',
+      message: `config blob hashes to ${actual}, not ${expected.digest}`,
+    };
+  }
+  if (bytes.byteLength !== expected.size) {
+    return {
+      ok: false,
+      code: 'DIGEST_MISMATCH',
+      path: 'config.size',
+      message: `config blob is ${bytes.byteLength} bytes, but the manifest says ${expected.size}`,
+    };
+  }
+  try {
+    const doc = expectObject(JSON.parse(utf8.decode(bytes)), 'config');
+    if (doc.architecture === undefined) throw new ShapeError('config.architecture', 'is required');
+    if (doc.os === undefined) throw new ShapeError('config.os', 'is required');
+    const architecture = expectString(doc.architecture, 'config.architecture');
+    const os = expectString(doc.os, 'config.os');
+    const variant = optionalString(doc.variant, 'config.variant');
+    const osVersion = optionalString(doc['os.version'], 'config["os.version"]');
+    return {
+      ok: true,
+      platform: normalizePlatform({
+        os,
+        architecture,
+        ...(variant === undefined ? {} : { variant }),
+        ...(osVersion === undefined ? {} : { osVersion }),
+      }),
+    };
+  } catch (error) {
+    if (error instanceof ShapeError) return { ok: false, code: 'MALFORMED_MANIFEST', path: error.path, message: error.problem };
+    return { ok: false, code: 'MALFORMED_MANIFEST', path: 'config', message: 'config blob is not valid JSON' };
+  }
+};
