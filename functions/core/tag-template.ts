@@ -1,0 +1,67 @@
+import { createHash } from 'node:crypto';
+import type { LambdaArchitecture } from './platform.js';
+
+/**
+ * Tag templates: `{tag}` followed by a literal suffix that may contain `{arch}`, e.g.
+ * `{tag}-quarantined`, `{tag}-{arch}-deployable`. Templates are suffix-only so that one EventBridge
+ * `anything-but: {suffix: [...]}` filter recognises every tag the guard writes.
+ */
+export interface TagTemplate {
+  readonly text: string;
+  /** The part after `{tag}`, still holding `{arch}` if present. */
+  readonly suffix: string;
+  readonly usesArch: boolean;
+}
+
+/** OCI distribution-spec tag grammar: `[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}`. */
+export const TAG_GRAMMAR = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+const SUFFIX_GRAMMAR = /^(?:[A-Za-z0-9._-]|\{arch\})+$/;
+export const MAX_TAG_LENGTH = 128;
+
+/** Parses a template, or says in one sentence what is wrong with it. */
+export const parseTagTemplate = (text: string): { ok: true; template: TagTemplate } | { ok: false; message: string } => {
+  if (!text.startsWith('{tag}')) return { ok: false, message: `tag template "${text}" must start with {tag}` };
+  const suffix = text.slice('{tag}'.length);
+  if (suffix === '' || !SUFFIX_GRAMMAR.test(suffix)) {
+    return {
+      ok: false,
+      message: `tag template "${text}" must be {tag} followed by a suffix of letters, digits, ".", "_", "-" (and optionally {arch})`,
+    };
+  }
+  if (suffix.replaceAll('{arch}', 'arm64').length > 40)
+    return { ok: false, message: `tag template "${text}" has a suffix longer than 40 characters` };
+  return { ok: true, template: { text, suffix, usesArch: suffix.includes('{arch}') } };
+};
+
+const shortHash = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 8);
+
+/**
+ * The tag a template gives for a pushed tag: always a valid OCI tag of at most 128 characters.
+ * Characters outside the tag grammar become `_`; a tag too long to take the suffix is cut and
+ * given a short hash of the original, so two long tags never collide.
+ */
+export const renderTag = (template: TagTemplate, tag: string, arch?: LambdaArchitecture): string => {
+  const suffix = template.suffix.replaceAll('{arch}', arch ?? 'any');
+  let base = tag.replace(/[^A-Za-z0-9._-]/g, '_');
+  if (!/^[A-Za-z0-9_]/.test(base)) base = `_${base}`;
+  if (base === tag && base.length + suffix.length <= MAX_TAG_LENGTH) return `${base}${suffix}`;
+  const room = MAX_TAG_LENGTH - suffix.length - 9;
+  return `${base.slice(0, room)}-${shortHash(tag)}${suffix}`;
+};
+
+/** Every concrete suffix the templates can produce: what the guard's own tags end with. */
+export const guardTagSuffixes = (templates: readonly TagTemplate[], architectures: readonly LambdaArchitecture[]): string[] => {
+  const arches: readonly (LambdaArchitecture | undefined)[] = architectures.length === 0 ? [undefined] : architectures;
+  const suffixes = templates.flatMap((template) =>
+    template.usesArch
+      ? [
+          ...arches.map((arch) => template.suffix.replaceAll('{arch}', arch ?? 'any')),
+          template.suffix.replaceAll('{arch}', 'any'),
+        ]
+      : [template.suffix],
+  );
+  return [...new Set(suffixes)];
+};
+
+/** True for a tag the guard itself writes (so its own PutImage never triggers another check). */
+export const isGuardTag = (tag: string, suffixes: readonly string[]): boolean => suffixes.some((suffix) => tag.endsWith(suffix));
