@@ -23,8 +23,9 @@ export const gatherEvidence = async (
   subject: RawManifest,
   options: { readonly architectures?: readonly LambdaArchitecture[]; readonly strict?: boolean },
   limits: FetchLimits = DEFAULT_FETCH_LIMITS,
-): Promise<{ evidence: Evidence; log: GatherLog }> => {
+): Promise<{ evidence: Evidence; log: GatherLog; children: ReadonlyMap<string, RawManifest> }> => {
   const manifests = new Map<string, Uint8Array>();
+  const children = new Map<string, RawManifest>();
   const blobs = new Map<string, Uint8Array>();
   const attempted = new Set<string>();
   const missing: { digest: string; purpose: string; reason: string }[] = [];
@@ -46,13 +47,16 @@ export const gatherEvidence = async (
     rounds += 1;
     for (const digest of wantedManifests) attempted.add(digest);
     for (const request of wantedBlobs) attempted.add(request.digest);
-    const [children, blobResults] = await Promise.all([
+    const [fetched, blobResults] = await Promise.all([
       wantedManifests.length === 0 ? new Map<string, RawManifest>() : source.getManifests(wantedManifests),
       Promise.all(
         wantedBlobs.map(async (request) => ({ request, result: await source.getBlob(request.digest, request.maxBytes) })),
       ),
     ]);
-    for (const [digest, child] of children) manifests.set(digest, child.bytes);
+    for (const [digest, child] of fetched) {
+      manifests.set(digest, child.bytes);
+      children.set(digest, child);
+    }
     for (const { request, result } of blobResults) {
       if (!result.ok) {
         missing.push({ digest: request.digest, purpose: request.purpose, reason: result.message });
@@ -69,5 +73,6 @@ export const gatherEvidence = async (
   return {
     evidence: evidence(),
     log: { rounds, manifestsRead: manifests.size, blobsRead: blobs.size, missing },
+    children,
   };
 };

@@ -25,3 +25,68 @@ export interface ContentSource {
   /** Reads a blob (config or attestation statement), refusing more than `maxBytes`. */
   getBlob(digest: Digest, maxBytes: number): Promise<BlobResult>;
 }
+
+/** An image identifier as ECR takes it. */
+export type ImageId = { readonly digest: Digest } | { readonly tag: string };
+
+/** One image BatchGetImage returned: which id asked for it, and the manifest. */
+export interface FoundImage {
+  readonly requested: ImageId;
+  readonly manifest: RawManifest;
+}
+
+/** Whether a repository refuses to move existing tags. */
+export interface TagPolicy {
+  readonly mutability: 'MUTABLE' | 'IMMUTABLE' | 'IMMUTABLE_WITH_EXCLUSION' | 'MUTABLE_WITH_EXCLUSION' | 'UNKNOWN';
+  /** Wildcard filters (`*`) that reverse the mutability for matching tags. */
+  readonly exclusionFilters: readonly string[];
+}
+
+/** What writing one tag did. */
+export type PutTagResult = 'created' | 'unchanged' | 'immutable';
+
+/**
+ * The registry the guard checks and tags (ECR). Failures are thrown as `GuardError` (see
+ * `guard-error.ts`) with `retryable` set, computed once in the adapter.
+ */
+export interface Registry {
+  /** One BatchGetImage call for up to 100 ids (the subject and probes of the guard's own tags). */
+  getImages(repository: string, ids: readonly ImageId[]): Promise<readonly FoundImage[]>;
+  /** The repository's content, for evidence gathering. */
+  source(repository: string): ContentSource;
+  /** Puts the exact manifest bytes under a tag: tagging never rewrites a manifest. */
+  putTag(repository: string, tag: string, manifest: RawManifest): Promise<PutTagResult>;
+  /** The repository's tag mutability (cached by the adapter). */
+  tagPolicy(repository: string): Promise<TagPolicy>;
+}
+
+/** An SNS Publish, as data (built by the core's `buildSnsMessage`). */
+export interface PublishRequest {
+  readonly Subject: string;
+  readonly Message: string;
+  readonly MessageStructure: 'json';
+  readonly MessageAttributes: Readonly<Record<string, { readonly DataType: string; readonly StringValue: string }>>;
+}
+
+/** Publishes notifications (SNS). Throws a retryable `GuardError` on throttling and outages. */
+export interface Notifier {
+  publish(request: PublishRequest): Promise<{ readonly messageId: string }>;
+}
+
+/** Posts to a Slack incoming webhook. Optional; never fails a check. */
+export interface ChatPoster {
+  post(message: { readonly text: string; readonly blocks: readonly unknown[] }): Promise<{ readonly ok: boolean; readonly detail: string }>;
+}
+
+/** One structured log line per call. */
+export interface Logger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** CloudWatch metrics (embedded metric format in Lambda). */
+export interface Metrics {
+  count(name: string, dimensions?: Record<string, string>, value?: number): void;
+  flush(): void;
+}

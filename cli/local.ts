@@ -1,0 +1,98 @@
+import { parseArgs } from 'node:util';
+import { ECRClient } from '@aws-sdk/client-ecr';
+import { pushToEcr } from '../functions/adapters/ecr-push.js';
+import { openLocalSource } from '../functions/adapters/open-local-source.js';
+import { startGuardStack, useLocalCredentials } from '../local/guard-stack.js';
+import { parseArchitectures } from './inspect.js';
+import { slackPreview } from './slack-preview.js';
+import { UsageError } from './usage-error.js';
+
+const serve = async (args: string[]): Promise<number> => {
+  const { values } = parseArgs({
+    args,
+    options: {
+      port: { type: 'string', default: '4580' },
+      state: { type: 'string' },
+      arch: { type: 'string', multiple: true, default: [] },
+      'notify-on-deployable': { type: 'boolean', default: false },
+    },
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a TCP port, found "${values.port}"`);
+  const architectures = parseArchitectures(values.arch);
+  const guard = await startGuardStack({
+    env: {
+      ...(architectures.length === 0 ? {} : { GUARD_TARGET_ARCHITECTURES: architectures.join(',') }),
+      ...(values['notify-on-deployable'] ? { GUARD_NOTIFY_ON_DEPLOYABLE: 'true' } : {}),
+    },
+    write: (line) => process.stdout.write(`  log ${line}\n`),
+    endpoint: { port, ...(values.state === undefined ? {} : { stateDir: values.state }) },
+  });
+  const { endpoint } = guard.stack;
+  endpoint.onDelivery((delivery) => {
+    if (delivery.protocol !== 'email') return;
+    process.stdout.write(`\n── email to ${delivery.endpoint}: ${delivery.subject ?? ''}\n${delivery.body}\n`);
+  });
+  let seen = 0;
+  const timer = setInterval(() => {
+    const messages = endpoint.slack.list();
+    for (const message of messages.slice(seen)) process.stdout.write(`\n── Slack #${message.hookId} (${message.status})\n${slackPreview(message.payload)}\n`);
+    seen = messages.length;
+  }, 250);
+  process.stdout.write(
+    [
+      `ecr-lambda-guard local stack listening on ${endpoint.url}`,
+      `  ECR, SNS, Secrets Manager and SSM APIs; the guard runs on every push.`,
+      `  export AWS_ENDPOINT_URL=${endpoint.url} AWS_REGION=${endpoint.region} AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x`,
+      `  ecr-lambda-guard local push examples/seed-v7 orders-service:v7 --endpoint ${endpoint.url}`,
+      `  aws --endpoint-url ${endpoint.url} ecr describe-images --repository-name orders-service`,
+      'Press Ctrl-C to stop.',
+      '',
+    ].join('\n'),
+  );
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  clearInterval(timer);
+  await guard.close();
+  return 0;
+};
+
+const push = async (args: string[]): Promise<number> => {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { endpoint: { type: 'string' }, region: { type: 'string' } },
+  });
+  const [source, target] = positionals;
+  if (source === undefined || target === undefined || positionals.length !== 2) {
+    throw new UsageError('usage: local push <oci-layout-or-archive>[:ref] <repo>:<tag> [--endpoint URL]');
+  }
+  const colon = target.lastIndexOf(':');
+  if (colon <= 0) throw new UsageError(`"${target}" must be <repo>:<tag>`);
+  const endpointUrl = values.endpoint ?? process.env.AWS_ENDPOINT_URL_ECR ?? process.env.AWS_ENDPOINT_URL;
+  if (endpointUrl === undefined) throw new UsageError('local push needs --endpoint URL (or AWS_ENDPOINT_URL); it never pushes to AWS by accident');
+  useLocalCredentials();
+  const local = await openLocalSource(source, {});
+  const client = new ECRClient({ region: values.region ?? process.env.AWS_REGION ?? 'us-east-1', endpoint: endpointUrl });
+  const report = await pushToEcr(client, local.source, local.subject, {
+    repository: target.slice(0, colon),
+    tag: target.slice(colon + 1),
+    createRepository: true,
+  });
+  process.stdout.write(
+    `pushed ${local.description} as ${target}: ${report.manifests.length} manifest(s) children first, ` +
+      `${report.blobsUploaded} blob(s) uploaded, ${report.blobsPresent} already there, ${report.blobsMissing} absent from the source\n`,
+  );
+  for (const manifest of report.manifests) process.stdout.write(`  ${manifest.digest} ${manifest.tag ?? '(untagged)'} ${manifest.outcome}\n`);
+  return 0;
+};
+
+/** `ecr-lambda-guard local serve|push`. */
+export const runLocal = async (args: string[]): Promise<number> => {
+  const [sub, ...rest] = args;
+  if (sub === 'serve') return serve(rest);
+  if (sub === 'push') return push(rest);
+  throw new UsageError('usage: local serve [--port N] [--state DIR] | local push <source> <repo>:<tag> [--endpoint URL]');
+};

@@ -1,0 +1,97 @@
+import { parseArgs } from 'node:util';
+import { InputError } from '../functions/adapters/input-error.js';
+import { parseArchitectures, runInspect } from './inspect.js';
+import { UsageError } from './usage-error.js';
+
+const HELP = `ecr-lambda-guard — will AWS Lambda accept this container image?
+
+Usage:
+  ecr-lambda-guard inspect <source> [--json] [--arch x86_64|arm64] [--strict] [--blobs DIR]
+  ecr-lambda-guard local serve [--port N] [--state DIR]
+  ecr-lambda-guard local push <oci-layout-or-archive>[:ref] <repo>:<tag> [--endpoint URL]
+  ecr-lambda-guard demo
+  ecr-lambda-guard --help | --version
+
+<source> is one of:
+  ./layout[:ref|@sha256:…]   an OCI image layout folder (ref = org.opencontainers.image.ref.name)
+  ./image.tar[:ref]          an OCI archive (docker buildx --output type=oci, skopeo oci-archive:)
+  ./manifest.json            a single manifest; --blobs DIR resolves children and configs by digest
+  repo:tag, repo@sha256:…    an image in Amazon ECR (default credentials, AWS_ENDPOINT_URL_ECR)
+  <account>.dkr.ecr.<region>.amazonaws.com/repo:tag
+
+Options:
+  --json        print the verdict as JSON (schemaVersion 1) and nothing else on stdout
+  --arch ARCH   the function's architecture: x86_64 or arm64 (repeat or comma-separate for both)
+  --strict      quarantine on warnings too
+  --blobs DIR   folder of blobs named by hex digest (with a single manifest file)
+
+Exit codes: 0 deployable or skipped, 1 quarantined, 2 usage or input error.
+`;
+
+const useColor = (): boolean => process.stdout.isTTY === true && process.env.NO_COLOR === undefined && process.env.TERM !== 'dumb';
+
+const inspect = async (args: string[]): Promise<number> => {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean', default: false },
+      arch: { type: 'string', multiple: true, default: [] },
+      strict: { type: 'boolean', default: false },
+      blobs: { type: 'string' },
+    },
+  });
+  if (positionals.length !== 1) throw new UsageError('inspect takes exactly one <source> (see --help)');
+  return runInspect(
+    {
+      source: positionals[0] ?? '',
+      json: values.json,
+      architectures: parseArchitectures(values.arch),
+      strict: values.strict,
+      ...(values.blobs === undefined ? {} : { blobsDir: values.blobs }),
+      color: useColor() && !values.json,
+    },
+    (text) => process.stdout.write(text),
+  );
+};
+
+const commands: Record<string, (args: string[]) => Promise<number>> = {
+  inspect,
+  local: async (args) => {
+    const { runLocal } = await import('./local.js');
+    return runLocal(args);
+  },
+  demo: async (args) => {
+    const { runDemo } = await import('./demo.js');
+    return runDemo(args);
+  },
+};
+
+/** The CLI: a thin shell over the same core the Lambda uses. */
+export const main = async (argv: string[]): Promise<number> => {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(HELP);
+    return command === undefined ? 2 : 0;
+  }
+  if (command === '--version') {
+    process.stdout.write(`${process.env.npm_package_version ?? '0.1.0'}\n`);
+    return 0;
+  }
+  const run = commands[command];
+  if (run === undefined) {
+    process.stderr.write(`ecr-lambda-guard: unknown command "${command}" (see --help)\n`);
+    return 2;
+  }
+  try {
+    return await run(rest);
+  } catch (error) {
+    const known = error instanceof UsageError || error instanceof InputError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const message = (error as Error).message.split('\n')[0];
+    process.stderr.write(`ecr-lambda-guard: ${message}\n`);
+    if (!known && process.env.DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
+    return 2;
+  }
+};
+
+process.exitCode = await main(process.argv.slice(2));

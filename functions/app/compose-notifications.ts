@@ -1,0 +1,17 @@
+import { explain } from '../core/explain.js';
+import type { GuardFailure } from '../core/guard-failure.js';
+import { renderSlack, renderSlackFailure } from '../core/render-slack.js';
+import { buildFailureNotification, buildVerdictNotification } from '../core/sns-message.js';
+import type { Composer } from './process-push.js';
+
+/** The renderers behind the {@link Composer} port: SNS (every protocol) and Slack Block Kit. */
+export const createComposer = (): Composer => ({
+  verdict: ({ verdict, context, push }) => ({
+    sns: buildVerdictNotification({ verdict, context, event: push }),
+    slack: renderSlack(explain(verdict, context)),
+  }),
+  failure: ({ push, code, message }) => {
+    const failure: GuardFailure = { code, message, event: push };
+    return { sns: buildFailureNotification(failure), slack: renderSlackFailure(failure) };
+  },
+});

@@ -1,0 +1,283 @@
+import type { GuardConfig } from '../config/load-config.js';
+import { classify } from '../core/classify.js';
+import type { Digest } from '../core/digest.js';
+import type { SubjectContext, TagOutcome } from '../core/explanation.js';
+import type { EventSkipCode, PushEvent } from '../core/push-event.js';
+import { isRepositoryWatched } from '../core/repository-filter.js';
+import { isGuardTag, renderTag } from '../core/tag-template.js';
+import type { Verdict } from '../core/verdict.js';
+import { gatherEvidence } from './gather-evidence.js';
+import { GuardError } from './guard-error.js';
+import type { ChatPoster, FoundImage, Logger, Metrics, Notifier, PublishRequest, RawManifest, Registry, TagPolicy } from './ports.js';
+
+/** The notification for one verdict (or one failure), rendered for each channel. */
+export interface ComposedNotification {
+  readonly sns: PublishRequest;
+  readonly slack: { readonly text: string; readonly blocks: readonly unknown[] };
+}
+
+/** Turns verdicts into notifications. Pure; implemented by the core renderers. */
+export interface Composer {
+  verdict(input: { readonly verdict: Verdict; readonly context: SubjectContext; readonly push: PushEvent }): ComposedNotification;
+  failure(input: { readonly push: PushEvent; readonly code: string; readonly message: string }): ComposedNotification;
+}
+
+/** Everything the pipeline talks to. Built once per cold start. */
+export interface GuardDeps {
+  readonly config: GuardConfig;
+  readonly registry: Registry;
+  readonly notifier: Notifier;
+  /** `null` when no Slack webhook is configured. */
+  readonly chat: ChatPoster | null;
+  readonly composer: Composer;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+}
+
+/** What one push came to: logged as one line, returned for tests and the local stack. */
+export type PushOutcome =
+  | { readonly kind: 'skipped'; readonly code: EventSkipCode; readonly reason: string }
+  | { readonly kind: 'duplicate'; readonly verdict: Verdict['verdict']; readonly tags: readonly TagOutcome[] }
+  | {
+      readonly kind: 'checked';
+      readonly verdict: Verdict['verdict'];
+      readonly reasons: readonly string[];
+      readonly tags: readonly TagOutcome[];
+      readonly notificationId: string | null;
+      readonly slack: string | null;
+    }
+  | { readonly kind: 'failed'; readonly code: string; readonly message: string; readonly notificationId: string | null };
+
+/** Decides whether the event needs a check at all. */
+export const triage = (push: PushEvent, config: GuardConfig): { code: EventSkipCode; reason: string } | null => {
+  if (!isRepositoryWatched(push.repository, config.includeRepositories, config.excludeRepositories)) {
+    return { code: 'REPOSITORY_EXCLUDED', reason: 'repository is not watched by the include/exclude patterns' };
+  }
+  if (push.tag !== null && isGuardTag(push.tag, config.guardSuffixes)) {
+    return { code: 'GUARD_TAG', reason: 'the tag is one the guard writes' };
+  }
+  if (push.tag === null && !config.checkUntagged) {
+    return { code: 'UNTAGGED_PUSH', reason: 'untagged push (an index child or a push by digest)' };
+  }
+  return null;
+};
+
+/** A tag the guard intends to write. */
+interface PlannedTag {
+  readonly tag: string;
+  readonly manifest: RawManifest;
+  readonly purpose: TagOutcome['purpose'];
+}
+
+const wildcardMatch = (tag: string, filter: string): boolean =>
+  new RegExp(`^${filter.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(tag);
+
+/** True when the repository refuses to move this tag (ECR tag immutability with exclusion filters). */
+export const isTagImmutable = (policy: TagPolicy, tag: string): boolean => {
+  const excluded = policy.exclusionFilters.some((filter) => wildcardMatch(tag, filter));
+  switch (policy.mutability) {
+    case 'IMMUTABLE':
+      return true;
+    case 'IMMUTABLE_WITH_EXCLUSION':
+      return !excluded;
+    case 'MUTABLE_WITH_EXCLUSION':
+      return excluded;
+    case 'MUTABLE':
+    case 'UNKNOWN':
+      return false;
+  }
+};
+
+const foundDigestOf = (found: readonly FoundImage[], tag: string): string | undefined =>
+  found.find((image) => 'tag' in image.requested && image.requested.tag === tag)?.manifest.digest;
+
+/**
+ * The guard's pipeline for one push: read the manifest (and the probes of the guard's own tags) in
+ * one BatchGetImage, gather the children and blobs the verdict needs, classify, notify, then tag.
+ * Tags come last: a redelivered event finds them and neither notifies nor tags twice.
+ */
+export const processPush = async (deps: GuardDeps, push: PushEvent): Promise<PushOutcome> => {
+  const { config, registry, logger, metrics } = deps;
+  const skip = triage(push, config);
+  if (skip !== null) {
+    metrics.count('Skipped', { Reason: skip.code });
+    logger.info('skipped', { repository: push.repository, tag: push.tag, digest: push.digest, skip: skip.code, reason: skip.reason });
+    return { kind: 'skipped', ...skip };
+  }
+
+  const tag = push.tag;
+  const quarantineTag = tag === null ? null : renderTag(config.quarantineTemplate, tag);
+  const childTags =
+    tag === null ? [] : (config.architectures.length === 0 ? [undefined] : config.architectures).map((arch) => renderTag(config.deployableTemplate, tag, arch));
+  const probes = [...new Set([quarantineTag, ...childTags].filter((value): value is string => value !== null))];
+
+  let found: readonly FoundImage[];
+  let policy: TagPolicy;
+  try {
+    [found, policy] = await Promise.all([
+      registry.getImages(push.repository, [{ digest: push.digest }, ...probes.map((probe) => ({ tag: probe }))]),
+      config.writeTags && tag !== null ? registry.tagPolicy(push.repository) : Promise.resolve<TagPolicy>({ mutability: 'UNKNOWN', exclusionFilters: [] }),
+    ]);
+  } catch (error) {
+    return handleFailure(deps, push, error);
+  }
+  const subject = found.find((image) => 'digest' in image.requested)?.manifest;
+  if (subject === undefined) {
+    return handleFailure(deps, push, new GuardError('IMAGE_NOT_FOUND', `image ${push.digest} is no longer in ${push.repository}`, false));
+  }
+
+  let verdict: Verdict;
+  let children: ReadonlyMap<string, RawManifest>;
+  try {
+    const gathered = await gatherEvidence(
+      registry.source(push.repository),
+      { ...subject, digest: push.digest as Digest },
+      { architectures: config.architectures, strict: config.strict },
+      config.limits,
+    );
+    children = gathered.children;
+    verdict = classify(gathered.evidence, { architectures: config.architectures, strict: config.strict });
+  } catch (error) {
+    return handleFailure(deps, push, error);
+  }
+
+  // What to tag: the verdict on the pushed digest; for a quarantined index, the runnable child too.
+  const planned: PlannedTag[] = [];
+  if (tag !== null && verdict.verdict !== 'skipped') {
+    const child = verdict.deployableChild;
+    if (verdict.verdict === 'quarantined' && quarantineTag !== null) {
+      if (child !== null) {
+        const arch = child.platform?.lambdaArchitecture ?? undefined;
+        const childManifest = children.get(child.digest);
+        if (childManifest !== undefined) {
+          planned.push({ tag: renderTag(config.deployableTemplate, tag, arch ?? undefined), manifest: childManifest, purpose: 'deployable-child' });
+        }
+      }
+      planned.push({ tag: quarantineTag, manifest: subject, purpose: 'verdict' });
+    } else if (verdict.verdict === 'deployable') {
+      const arch = verdict.platform?.lambdaArchitecture ?? undefined;
+      planned.push({ tag: renderTag(config.deployableTemplate, tag, arch ?? undefined), manifest: subject, purpose: 'verdict' });
+    }
+  }
+
+  // Idempotency: the verdict tag is written last, so its presence on this digest means a previous
+  // delivery of this event already notified and tagged.
+  const verdictTag = planned.find((item) => item.purpose === 'verdict');
+  if (verdictTag !== undefined && foundDigestOf(found, verdictTag.tag) === push.digest) {
+    const tags = planned.map((item): TagOutcome => ({ tag: item.tag, digest: item.manifest.digest, outcome: 'unchanged', purpose: item.purpose }));
+    metrics.count('Duplicates');
+    logger.info('already checked', { repository: push.repository, tag, digest: push.digest, verdict: verdict.verdict, tags: tags.map((t) => t.tag) });
+    return { kind: 'duplicate', verdict: verdict.verdict, tags };
+  }
+
+  const predicted: TagOutcome[] = planned.map((item) => {
+    const current = foundDigestOf(found, item.tag);
+    const blocked = config.writeTags && current !== undefined && current !== item.manifest.digest && isTagImmutable(policy, item.tag);
+    return {
+      tag: item.tag,
+      digest: item.manifest.digest,
+      purpose: item.purpose,
+      outcome: blocked ? 'immutable' : current === item.manifest.digest ? 'unchanged' : 'planned',
+      ...(blocked ? { message: `the repository's tags are immutable and ${item.tag} already names ${current}` } : {}),
+    };
+  });
+
+  const shouldNotify = verdict.verdict === 'quarantined' || (verdict.verdict === 'deployable' && config.notifyOnDeployable);
+  let notificationId: string | null = null;
+  let slack: string | null = null;
+  if (shouldNotify) {
+    const context: SubjectContext = {
+      repository: push.repository,
+      tag,
+      repositoryUri: `${push.account}.dkr.ecr.${push.region}.amazonaws.com/${push.repository}`,
+      region: push.region,
+      architectures: config.architectures,
+      source: `ecr:${push.repository}`,
+      tagging: predicted,
+    };
+    const message = deps.composer.verdict({ verdict, context, push });
+    // A failed Publish throws: nothing is tagged yet, so Lambda's retry starts clean.
+    notificationId = (await deps.notifier.publish(message.sns)).messageId;
+    slack = await postToChat(deps, message.slack, push);
+  }
+
+  const tags: TagOutcome[] = [];
+  for (const [i, item] of planned.entries()) {
+    const prediction = predicted[i];
+    if (!config.writeTags) {
+      tags.push({ tag: item.tag, digest: item.manifest.digest, purpose: item.purpose, outcome: 'planned' });
+      continue;
+    }
+    if (prediction?.outcome === 'immutable') {
+      tags.push(prediction);
+      continue;
+    }
+    const result = await registry.putTag(push.repository, item.tag, item.manifest);
+    if (result === 'immutable') metrics.count('ImmutableTags');
+    tags.push({
+      tag: item.tag,
+      digest: item.manifest.digest,
+      purpose: item.purpose,
+      outcome: result,
+      ...(result === 'immutable' ? { message: `the repository's tags are immutable and ${item.tag} already exists` } : {}),
+    });
+  }
+
+  metrics.count('Verdicts', { Verdict: verdict.verdict });
+  const reasons = verdict.reasons.map((r) => r.code);
+  logger.info('checked', {
+    repository: push.repository,
+    tag,
+    digest: push.digest,
+    verdict: verdict.verdict,
+    reasons,
+    deployableChild: verdict.deployableChild?.digest ?? null,
+    tags: tags.map((t) => ({ tag: t.tag, outcome: t.outcome })),
+    notificationId,
+    slack,
+  });
+  return { kind: 'checked', verdict: verdict.verdict, reasons, tags, notificationId, slack };
+};
+
+const postToChat = async (deps: GuardDeps, message: ComposedNotification['slack'], push: PushEvent): Promise<string | null> => {
+  if (deps.chat === null) return null;
+  try {
+    const result = await deps.chat.post(message);
+    if (!result.ok) {
+      deps.metrics.count('SlackFailures');
+      deps.logger.warn('slack webhook refused the message', { repository: push.repository, digest: push.digest, detail: result.detail });
+    }
+    return result.detail;
+  } catch (error) {
+    // Slack is a courtesy channel: SNS already carried the message, so its failure never fails the check.
+    deps.metrics.count('SlackFailures');
+    deps.logger.warn('slack webhook failed', { repository: push.repository, digest: push.digest, error: (error as Error).message });
+    return 'failed';
+  }
+};
+
+/** Retryable failures go back to Lambda; permanent ones are logged, counted and reported. */
+const handleFailure = async (deps: GuardDeps, push: PushEvent, error: unknown): Promise<PushOutcome> => {
+  const guardError =
+    error instanceof GuardError ? error : new GuardError('UNAVAILABLE', (error as Error)?.message ?? String(error), true, { cause: error });
+  deps.metrics.count('Failures', { Code: guardError.code });
+  if (guardError.retryable) {
+    deps.logger.error('check failed, will be retried', { repository: push.repository, digest: push.digest, code: guardError.code, error: guardError.message });
+    throw guardError;
+  }
+  let notificationId: string | null = null;
+  // A vanished image is not news; a guard that cannot read or tag is, so it reports those.
+  if (guardError.code !== 'IMAGE_NOT_FOUND') {
+    const message = deps.composer.failure({ push, code: guardError.code, message: guardError.message });
+    notificationId = (await deps.notifier.publish(message.sns)).messageId;
+  }
+  deps.logger.error('check failed permanently', {
+    repository: push.repository,
+    tag: push.tag,
+    digest: push.digest,
+    code: guardError.code,
+    error: guardError.message,
+    notificationId,
+  });
+  return { kind: 'failed', code: guardError.code, message: guardError.message, notificationId };
+};

@@ -1,0 +1,84 @@
+import { ECRClient } from '@aws-sdk/client-ecr';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { createEcrRegistry } from './adapters/ecr-registry.js';
+import { createEmfMetrics } from './adapters/emf-metrics.js';
+import { createJsonLogger } from './adapters/json-logger.js';
+import { createSlackWebhook } from './adapters/slack-webhook.js';
+import { createSnsNotifier } from './adapters/sns-notifier.js';
+import { createWebhookUrlReader } from './adapters/webhook-url-reader.js';
+import { type GuardDeps, type PushOutcome, processPush } from './app/process-push.js';
+import { createComposer } from './app/compose-notifications.js';
+import { type GuardConfig, loadConfig } from './config/load-config.js';
+import { parsePushEvent } from './core/push-event.js';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** What the guard did with one event. */
+export type EventOutcome = PushOutcome | { readonly kind: 'malformed'; readonly problems: readonly string[] };
+
+/** Options the local stack and tests use to observe the guard. */
+export interface GuardOptions {
+  readonly write?: (line: string) => void;
+  /** SDK attempts per call (default 3, adaptive retry mode). */
+  readonly maxAttempts?: number;
+}
+
+const clientConfig = (config: GuardConfig, endpoint: string | undefined, maxAttempts: number) => ({
+  region: config.region,
+  retryMode: 'adaptive' as const,
+  maxAttempts,
+  ...(endpoint === undefined ? {} : { endpoint }),
+});
+
+/** The composition root: configuration parsed once, clients and adapters built once per cold start. */
+export const createDeps = (env: Env, options: GuardOptions = {}): GuardDeps => {
+  const config = loadConfig(env);
+  const maxAttempts = options.maxAttempts ?? 3;
+  const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
+  let secrets: SecretsManagerClient | undefined;
+  let ssm: SSMClient | undefined;
+  const chat =
+    config.slack === null
+      ? null
+      : createSlackWebhook({
+          url: createWebhookUrlReader(config.slack, {
+            secretsManager: () => (secrets ??= new SecretsManagerClient(clientConfig(config, config.endpoints.secretsManager, maxAttempts))),
+            ssm: () => (ssm ??= new SSMClient(clientConfig(config, config.endpoints.ssm, maxAttempts))),
+          }),
+        });
+  return {
+    config,
+    registry: createEcrRegistry(new ECRClient(clientConfig(config, config.endpoints.ecr, maxAttempts))),
+    notifier: createSnsNotifier(new SNSClient(clientConfig(config, config.endpoints.sns, maxAttempts)), config.topicArn),
+    chat,
+    composer: createComposer(),
+    logger: createJsonLogger(write),
+    metrics: createEmfMetrics(config.metricsNamespace, write),
+  };
+};
+
+/**
+ * Parses the EventBridge event at the edge and runs the pipeline. A malformed event is logged
+ * with every problem and acknowledged (retrying cannot fix it); retryable failures are rethrown.
+ */
+export const handleEvent = async (deps: GuardDeps, event: unknown): Promise<EventOutcome> => {
+  try {
+    const parsed = parsePushEvent(event);
+    switch (parsed.kind) {
+      case 'malformed':
+        deps.metrics.count('MalformedEvents');
+        deps.logger.error('malformed event', { problems: parsed.problems.slice(0, 20) });
+        return { kind: 'malformed', problems: parsed.problems };
+      case 'skip':
+        deps.metrics.count('Skipped', { Reason: parsed.code });
+        deps.logger.info('skipped', { skip: parsed.code, reason: parsed.reason });
+        return { kind: 'skipped', code: parsed.code, reason: parsed.reason };
+      case 'push':
+        return await processPush(deps, parsed.push);
+    }
+  } finally {
+    deps.metrics.flush();
+  }
+};

@@ -1,0 +1,18 @@
+import type { Context } from 'aws-lambda';
+import { createDeps, type EventOutcome, type GuardOptions, handleEvent } from './guard.js';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** A handler over a given environment: the local stack runs the built bundle through this. */
+export const createHandler = (env: Env, options: GuardOptions = {}) => {
+  const deps = createDeps(env, options);
+  return (event: unknown, _context?: Context): Promise<EventOutcome> => handleEvent(deps, event);
+};
+
+let cold: ReturnType<typeof createHandler> | undefined;
+
+/** The Lambda entry point: configuration is parsed once, on the first event of a cold start. */
+export const handler = (event: unknown, context: Context): Promise<EventOutcome> => {
+  cold ??= createHandler(process.env);
+  return cold(event, context);
+};

@@ -1,0 +1,112 @@
+import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { ENV } from '../functions/config/env-names.js';
+import { buildEventPattern } from '../functions/config/event-pattern.js';
+import { loadConfig } from '../functions/config/load-config.js';
+import type { LambdaHandler } from './lambda-runtime.js';
+import { type LocalStack, type LocalStackOptions, startLocalStack } from './stack.js';
+
+/** The subscriptions a team typically has on the guard's topic, one per protocol. */
+export const DEMO_SUBSCRIPTIONS = [
+  { Protocol: 'email', Endpoint: 'platform-team@example.com' },
+  // AWS Chatbot / Amazon Q Developer in chat applications subscribes over HTTPS to this endpoint.
+  { Protocol: 'https', Endpoint: 'https://global.sns-api.chatbot.amazonaws.com' },
+  { Protocol: 'sqs', Endpoint: 'arn:aws:sqs:us-east-1:123456789012:ecr-lambda-guard-verdicts' },
+] as const;
+
+/** Options of {@link startGuardStack}. */
+export interface GuardStackOptions {
+  /** Extra guard environment (GUARD_* variables); the topic, endpoints and Slack secret are filled in. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Path of the built Lambda bundle; found next to the CLI or in dist/ by default. */
+  readonly bundlePath?: string;
+  /** Wire a Slack webhook (stored in the local Secrets Manager) — default true. */
+  readonly slack?: boolean;
+  /** Where the guard's log lines go (default: collected in `logs`). */
+  readonly write?: (line: string) => void;
+  readonly runtime?: LocalStackOptions['runtime'];
+  readonly endpoint?: LocalStackOptions['endpoint'];
+  /** SDK attempts per call inside the guard (default 3). */
+  readonly maxAttempts?: number;
+}
+
+/** A running local stack with the guard deployed on it. */
+export interface GuardStack {
+  readonly stack: LocalStack;
+  readonly topicArn: string;
+  /** The environment the guard runs with (as the CDK construct would set it). */
+  readonly env: Readonly<Record<string, string>>;
+  /** The guard's JSON log lines. */
+  readonly logs: string[];
+  close(): Promise<void>;
+}
+
+const BUNDLE_CANDIDATES = ['./lambda/on-ecr-push.mjs', '../dist/lambda/on-ecr-push.mjs'];
+
+/** The built bundle, wherever this module runs from (source tree or the bundled CLI). */
+export const findBundle = (): string => {
+  for (const candidate of BUNDLE_CANDIDATES) {
+    const url = new URL(candidate, import.meta.url);
+    if (existsSync(url)) return url.pathname;
+  }
+  throw new Error('the Lambda bundle dist/lambda/on-ecr-push.mjs is missing; run `npm run build` first');
+};
+
+/** Dummy credentials for SDK clients talking to the local endpoint; never overrides real ones. */
+export const useLocalCredentials = (): void => {
+  process.env.AWS_ACCESS_KEY_ID ??= 'AKIDLOCALSTACK';
+  process.env.AWS_SECRET_ACCESS_KEY ??= 'local-secret';
+  process.env.AWS_EC2_METADATA_DISABLED ??= 'true';
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+};
+
+/**
+ * Starts the local endpoint, creates the guard's topic (email, Chatbot and SQS subscriptions) and
+ * Slack secret, and deploys the *built* Lambda bundle behind an EventBridge-style rule built from
+ * the same pattern the CDK construct deploys. Every PutImage, the guard's own included, flows back
+ * through the rule as it would on AWS.
+ */
+export const startGuardStack = async (options: GuardStackOptions = {}): Promise<GuardStack> => {
+  useLocalCredentials();
+  const logs: string[] = [];
+  const write = options.write ?? ((line: string) => logs.push(line));
+  const bundle = (await import(pathToFileURL(options.bundlePath ?? findBundle()).href)) as {
+    createHandler: (env: Readonly<Record<string, string | undefined>>, options?: { write?: (line: string) => void; maxAttempts?: number }) => LambdaHandler;
+  };
+  // The rule needs the guard's configuration before the stack exists; the topic ARN is known in advance.
+  const region = 'us-east-1';
+  const account = '123456789012';
+  const topicArn = `arn:aws:sns:${region}:${account}:ecr-lambda-guard`;
+  const baseEnv: Record<string, string> = { [ENV.TOPIC_ARN]: topicArn, ...options.env };
+  const config = loadConfig(baseEnv);
+  const pattern = buildEventPattern({ includeRepositories: config.includeRepositories, guardTagSuffixes: config.guardSuffixes });
+
+  let handler: LambdaHandler | undefined;
+  const stack = await startLocalStack({
+    pattern,
+    handler: (event, context) => {
+      if (handler === undefined) throw new Error('the guard is not deployed yet');
+      return handler(event, context);
+    },
+    ...(options.runtime === undefined ? {} : { runtime: options.runtime }),
+    endpoint: { region, account, ...options.endpoint },
+  });
+  const clientConfig = { region, endpoint: stack.endpoint.url, maxAttempts: 1 };
+  const sns = new SNSClient(clientConfig);
+  await sns.send(new CreateTopicCommand({ Name: 'ecr-lambda-guard' }));
+  for (const subscription of DEMO_SUBSCRIPTIONS) await sns.send(new SubscribeCommand({ TopicArn: topicArn, ...subscription }));
+  const env: Record<string, string> = {
+    ...baseEnv,
+    AWS_REGION: region,
+    AWS_ENDPOINT_URL: stack.endpoint.url,
+  };
+  if (options.slack !== false && env[ENV.SLACK_WEBHOOK_SECRET_ID] === undefined && env[ENV.SLACK_WEBHOOK_PARAMETER] === undefined) {
+    const secrets = new SecretsManagerClient(clientConfig);
+    await secrets.send(new CreateSecretCommand({ Name: 'ecr-lambda-guard/slack-webhook', SecretString: stack.endpoint.slackWebhookUrl('platform-team') }));
+    env[ENV.SLACK_WEBHOOK_SECRET_ID] = 'ecr-lambda-guard/slack-webhook';
+  }
+  handler = bundle.createHandler(env, { write, ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }) });
+  return { stack, topicArn, env, logs, close: () => stack.close() };
+};
