@@ -54,7 +54,9 @@ export const runDemo = async (_args: string[]): Promise<number> => {
       out(rule(`docker push ${REPOSITORY}:${tag}  (${story})`));
       const report = await pushToEcr(ecr, local.source, local.subject, { repository: REPOSITORY, tag, createRepository: true });
       await stack.idle();
-      out(`Pushed ${report.manifests.length} manifest(s), children first: ${report.manifests.map((m) => `${m.digest.slice(0, 19)} ${m.tag ?? '(untagged)'}`).join(', ')}\n`);
+      out(
+        `Pushed ${report.manifests.length} manifest(s), children first: ${report.manifests.map((m) => `${m.digest.slice(0, 19)} ${m.tag ?? '(untagged)'}`).join(', ')}\n`,
+      );
       const events = stack.bus.events.length - eventsBefore;
       const invocations = (stack.runtime?.stats().invocations ?? 0) - invocationsBefore;
       out(`${events} ECR push event(s); the rule invoked the guard ${invocations} time(s) (its own tags never reach it).\n\n`);
@@ -63,14 +65,18 @@ export const runDemo = async (_args: string[]): Promise<number> => {
         if (entry._aws !== undefined) continue;
         if (entry.message === 'skipped') out(`  guard: skipped ${entry.tag ?? '(untagged push)'}: ${entry.skip}\n`);
         if (entry.message === 'checked') {
-          out(`  guard: ${REPOSITORY}:${entry.tag} is ${String(entry.verdict).toUpperCase()} (${(entry.reasons ?? []).join(', ') || 'no findings'})\n`);
+          out(
+            `  guard: ${REPOSITORY}:${entry.tag} is ${String(entry.verdict).toUpperCase()} (${(entry.reasons ?? []).join(', ') || 'no findings'})\n`,
+          );
           for (const written of entry.tags ?? []) out(`         tag ${written.tag}: ${written.outcome}\n`);
         }
       }
       const images = await ecr.send(new DescribeImagesCommand({ repositoryName: REPOSITORY }));
       out(`\n  ECR now holds:\n`);
       for (const image of images.imageDetails ?? []) {
-        out(`    ${image.imageDigest?.slice(0, 19)}  ${(image.imageManifestMediaType ?? '').padEnd(44)} ${(image.imageTags ?? []).join(', ') || '(untagged)'}\n`);
+        out(
+          `    ${image.imageDigest?.slice(0, 19)}  ${(image.imageManifestMediaType ?? '').padEnd(44)} ${(image.imageTags ?? []).join(', ') || '(untagged)'}\n`,
+        );
       }
       const deliveries = stack.endpoint.deliveries.list().slice(deliveriesBefore);
       const email = deliveries.find((delivery) => delivery.protocol === 'email');
@@ -88,7 +94,9 @@ export const runDemo = async (_args: string[]): Promise<number> => {
       }
       if (chatbot !== undefined) {
         const envelope = JSON.parse(chatbot.body) as { Message: string };
-        const notification = JSON.parse(envelope.Message) as { content?: { title?: string; description?: string; nextSteps?: string[] } };
+        const notification = JSON.parse(envelope.Message) as {
+          content?: { title?: string; description?: string; nextSteps?: string[] };
+        };
         out(rule('AWS Chatbot / Amazon Q Developer (SNS https subscription)'));
         out(`  ${notification.content?.title ?? ''}\n${indent(notification.content?.description ?? '')}\n`);
         for (const step of notification.content?.nextSteps ?? []) out(`  • ${step}\n`);
@@ -98,7 +106,11 @@ export const runDemo = async (_args: string[]): Promise<number> => {
         const machine = JSON.parse(envelope.Message) as { verdict: string; deployableChild: { digest: string } | null };
         out(rule('SQS subscription (machine JSON, filterable by message attributes)'));
         out(`  verdict=${machine.verdict} deployableChild=${machine.deployableChild?.digest ?? 'null'}\n`);
-        out(`  attributes: ${Object.entries(envelope.MessageAttributes ?? {}).map(([name, value]) => `${name}=${value.Value}`).join('  ')}\n`);
+        out(
+          `  attributes: ${Object.entries(envelope.MessageAttributes ?? {})
+            .map(([name, value]) => `${name}=${value.Value}`)
+            .join('  ')}\n`,
+        );
       }
     }
     const stats = stack.runtime?.stats();

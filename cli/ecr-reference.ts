@@ -46,7 +46,9 @@ export const parseEcrReference = (text: string): EcrReference => {
     rest = rest.slice(0, colon);
     if (!/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(tag)) throw new UsageError(`"${tag}" is not a valid image tag`);
   }
-  if (!REPOSITORY.test(rest)) throw new UsageError(`"${text}" is neither a local path nor an ECR reference (<repo>:<tag>, <repo>@sha256:…)`);
-  if (tag === null && digest === null) throw new UsageError(`"${text}" names a repository but no tag or digest (add :<tag> or @sha256:…)`);
+  if (!REPOSITORY.test(rest))
+    throw new UsageError(`"${text}" is neither a local path nor an ECR reference (<repo>:<tag>, <repo>@sha256:…)`);
+  if (tag === null && digest === null)
+    throw new UsageError(`"${text}" names a repository but no tag or digest (add :<tag> or @sha256:…)`);
   return { repository: rest, tag, digest, registryId, region };
 };

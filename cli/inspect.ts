@@ -1,16 +1,16 @@
 import { ECRClient } from '@aws-sdk/client-ecr';
-import { gatherEvidence } from '../functions/app/gather-evidence.js';
-import type { ContentSource, RawManifest } from '../functions/app/ports.js';
 import { createEcrRegistry } from '../functions/adapters/ecr-registry.js';
 import { InputError } from '../functions/adapters/input-error.js';
 import { looksLikeLocalPath, openLocalSource } from '../functions/adapters/open-local-source.js';
+import { gatherEvidence } from '../functions/app/gather-evidence.js';
+import type { ContentSource, RawManifest } from '../functions/app/ports.js';
 import { classify } from '../functions/core/classify.js';
 import { explain } from '../functions/core/explain.js';
 import type { SubjectContext } from '../functions/core/explanation.js';
 import { type LambdaArchitecture, parseLambdaArchitecture } from '../functions/core/platform.js';
 import { renderText } from '../functions/core/render-text.js';
-import { toVerdictJson } from '../functions/core/verdict-json.js';
 import type { Verdict } from '../functions/core/verdict.js';
+import { toVerdictJson } from '../functions/core/verdict-json.js';
 import { parseEcrReference } from './ecr-reference.js';
 import { UsageError } from './usage-error.js';
 
@@ -56,7 +56,8 @@ const openEcr = async (spec: string): Promise<Opened> => {
     context: {
       repository: reference.repository,
       tag: reference.tag,
-      repositoryUri: reference.registryId === null ? null : `${reference.registryId}.dkr.ecr.${region}.amazonaws.com/${reference.repository}`,
+      repositoryUri:
+        reference.registryId === null ? null : `${reference.registryId}.dkr.ecr.${region}.amazonaws.com/${reference.repository}`,
       region,
       source: `ecr:${spec}`,
       tagging: [],
@@ -78,10 +79,14 @@ const openLocal = async (spec: string, blobsDir: string | undefined): Promise<Op
  * Returns the exit code: 0 deployable or skipped, 1 quarantined.
  */
 export const runInspect = async (options: InspectOptions, out: (text: string) => void): Promise<number> => {
-  const opened = looksLikeLocalPath(options.source) || options.blobsDir !== undefined
-    ? await openLocal(options.source, options.blobsDir)
-    : await openEcr(options.source);
-  const { evidence } = await gatherEvidence(opened.source, opened.subject, { architectures: options.architectures, strict: options.strict });
+  const opened =
+    looksLikeLocalPath(options.source) || options.blobsDir !== undefined
+      ? await openLocal(options.source, options.blobsDir)
+      : await openEcr(options.source);
+  const { evidence } = await gatherEvidence(opened.source, opened.subject, {
+    architectures: options.architectures,
+    strict: options.strict,
+  });
   const verdict: Verdict = classify(evidence, { architectures: options.architectures, strict: options.strict });
   const context: SubjectContext = { ...opened.context, architectures: options.architectures };
   if (options.json) {

@@ -18,7 +18,8 @@ const serve = async (args: string[]): Promise<number> => {
     },
   });
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a TCP port, found "${values.port}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port must be a TCP port, found "${values.port}"`);
   const architectures = parseArchitectures(values.arch);
   const guard = await startGuardStack({
     env: {
@@ -36,7 +37,8 @@ const serve = async (args: string[]): Promise<number> => {
   let seen = 0;
   const timer = setInterval(() => {
     const messages = endpoint.slack.list();
-    for (const message of messages.slice(seen)) process.stdout.write(`\n── Slack #${message.hookId} (${message.status})\n${slackPreview(message.payload)}\n`);
+    for (const message of messages.slice(seen))
+      process.stdout.write(`\n── Slack #${message.hookId} (${message.status})\n${slackPreview(message.payload)}\n`);
     seen = messages.length;
   }, 250);
   process.stdout.write(
@@ -72,7 +74,8 @@ const push = async (args: string[]): Promise<number> => {
   const colon = target.lastIndexOf(':');
   if (colon <= 0) throw new UsageError(`"${target}" must be <repo>:<tag>`);
   const endpointUrl = values.endpoint ?? process.env.AWS_ENDPOINT_URL_ECR ?? process.env.AWS_ENDPOINT_URL;
-  if (endpointUrl === undefined) throw new UsageError('local push needs --endpoint URL (or AWS_ENDPOINT_URL); it never pushes to AWS by accident');
+  if (endpointUrl === undefined)
+    throw new UsageError('local push needs --endpoint URL (or AWS_ENDPOINT_URL); it never pushes to AWS by accident');
   useLocalCredentials();
   const local = await openLocalSource(source, {});
   const client = new ECRClient({ region: values.region ?? process.env.AWS_REGION ?? 'us-east-1', endpoint: endpointUrl });
@@ -85,7 +88,8 @@ const push = async (args: string[]): Promise<number> => {
     `pushed ${local.description} as ${target}: ${report.manifests.length} manifest(s) children first, ` +
       `${report.blobsUploaded} blob(s) uploaded, ${report.blobsPresent} already there, ${report.blobsMissing} absent from the source\n`,
   );
-  for (const manifest of report.manifests) process.stdout.write(`  ${manifest.digest} ${manifest.tag ?? '(untagged)'} ${manifest.outcome}\n`);
+  for (const manifest of report.manifests)
+    process.stdout.write(`  ${manifest.digest} ${manifest.tag ?? '(untagged)'} ${manifest.outcome}\n`);
   return 0;
 };
 

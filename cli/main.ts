@@ -28,7 +28,8 @@ Options:
 Exit codes: 0 deployable or skipped, 1 quarantined, 2 usage or input error.
 `;
 
-const useColor = (): boolean => process.stdout.isTTY === true && process.env.NO_COLOR === undefined && process.env.TERM !== 'dumb';
+const useColor = (): boolean =>
+  process.stdout.isTTY === true && process.env.NO_COLOR === undefined && process.env.TERM !== 'dumb';
 
 const inspect = async (args: string[]): Promise<number> => {
   const { values, positionals } = parseArgs({
@@ -75,7 +76,7 @@ export const main = async (argv: string[]): Promise<number> => {
     return command === undefined ? 2 : 0;
   }
   if (command === '--version') {
-    process.stdout.write(`${process.env.npm_package_version ?? '0.1.0'}\n`);
+    process.stdout.write(`${CLI_VERSION}\n`);
     return 0;
   }
   const run = commands[command];
@@ -86,7 +87,10 @@ export const main = async (argv: string[]): Promise<number> => {
   try {
     return await run(rest);
   } catch (error) {
-    const known = error instanceof UsageError || error instanceof InputError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const known =
+      error instanceof UsageError ||
+      error instanceof InputError ||
+      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     const message = (error as Error).message.split('\n')[0];
     process.stderr.write(`ecr-lambda-guard: ${message}\n`);
     if (!known && process.env.DEBUG) process.stderr.write(`${(error as Error).stack}\n`);

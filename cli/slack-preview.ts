@@ -4,7 +4,9 @@ export const slackPreview = (payload: unknown): string => {
   const blocks = Array.isArray(message.blocks) ? (message.blocks as Record<string, unknown>[]) : [];
   if (blocks.length === 0) return typeof message.text === 'string' ? message.text : '';
   const textOf = (value: unknown): string =>
-    typeof value === 'object' && value !== null && typeof (value as { text?: unknown }).text === 'string' ? ((value as { text: string }).text) : '';
+    typeof value === 'object' && value !== null && typeof (value as { text?: unknown }).text === 'string'
+      ? (value as { text: string }).text
+      : '';
   const lines: string[] = [];
   for (const block of blocks) {
     switch (block.type) {

@@ -1,15 +1,14 @@
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import { createEcrRegistry } from './adapters/ecr-registry.js';
 import { createEmfMetrics } from './adapters/emf-metrics.js';
 import { createJsonLogger } from './adapters/json-logger.js';
 import { createSlackWebhook } from './adapters/slack-webhook.js';
 import { createSnsNotifier } from './adapters/sns-notifier.js';
 import { createWebhookUrlReader } from './adapters/webhook-url-reader.js';
-import { type GuardDeps, type PushOutcome, processPush } from './app/process-push.js';
 import { createComposer } from './app/compose-notifications.js';
+import { type GuardDeps, type PushOutcome, processPush } from './app/process-push.js';
 import { type GuardConfig, loadConfig } from './config/load-config.js';
 import { parsePushEvent } from './core/push-event.js';
 
@@ -38,14 +37,18 @@ export const createDeps = (env: Env, options: GuardOptions = {}): GuardDeps => {
   const maxAttempts = options.maxAttempts ?? 3;
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
   let secrets: SecretsManagerClient | undefined;
-  let ssm: SSMClient | undefined;
   const chat =
     config.slack === null
       ? null
       : createSlackWebhook({
           url: createWebhookUrlReader(config.slack, {
-            secretsManager: () => (secrets ??= new SecretsManagerClient(clientConfig(config, config.endpoints.secretsManager, maxAttempts))),
-            ssm: () => (ssm ??= new SSMClient(clientConfig(config, config.endpoints.ssm, maxAttempts))),
+            secretsManager: () =>
+              (secrets ??= new SecretsManagerClient(clientConfig(config, config.endpoints.secretsManager, maxAttempts))),
+            ssm: {
+              region: config.region,
+              maxAttempts,
+              ...(config.endpoints.ssm === undefined ? {} : { endpoint: config.endpoints.ssm }),
+            },
           }),
         });
   return {

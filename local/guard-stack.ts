@@ -73,7 +73,10 @@ export const startGuardStack = async (options: GuardStackOptions = {}): Promise<
   const logs: string[] = [];
   const write = options.write ?? ((line: string) => logs.push(line));
   const bundle = (await import(pathToFileURL(options.bundlePath ?? findBundle()).href)) as {
-    createHandler: (env: Readonly<Record<string, string | undefined>>, options?: { write?: (line: string) => void; maxAttempts?: number }) => LambdaHandler;
+    createHandler: (
+      env: Readonly<Record<string, string | undefined>>,
+      options?: { write?: (line: string) => void; maxAttempts?: number },
+    ) => LambdaHandler;
   };
   // The rule needs the guard's configuration before the stack exists; the topic ARN is known in advance.
   const region = 'us-east-1';
@@ -102,11 +105,23 @@ export const startGuardStack = async (options: GuardStackOptions = {}): Promise<
     AWS_REGION: region,
     AWS_ENDPOINT_URL: stack.endpoint.url,
   };
-  if (options.slack !== false && env[ENV.SLACK_WEBHOOK_SECRET_ID] === undefined && env[ENV.SLACK_WEBHOOK_PARAMETER] === undefined) {
+  if (
+    options.slack !== false &&
+    env[ENV.SLACK_WEBHOOK_SECRET_ID] === undefined &&
+    env[ENV.SLACK_WEBHOOK_PARAMETER] === undefined
+  ) {
     const secrets = new SecretsManagerClient(clientConfig);
-    await secrets.send(new CreateSecretCommand({ Name: 'ecr-lambda-guard/slack-webhook', SecretString: stack.endpoint.slackWebhookUrl('platform-team') }));
+    await secrets.send(
+      new CreateSecretCommand({
+        Name: 'ecr-lambda-guard/slack-webhook',
+        SecretString: stack.endpoint.slackWebhookUrl('platform-team'),
+      }),
+    );
     env[ENV.SLACK_WEBHOOK_SECRET_ID] = 'ecr-lambda-guard/slack-webhook';
   }
-  handler = bundle.createHandler(env, { write, ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }) });
+  handler = bundle.createHandler(env, {
+    write,
+    ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
+  });
   return { stack, topicArn, env, logs, close: () => stack.close() };
 };

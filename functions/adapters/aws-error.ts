@@ -28,7 +28,13 @@ const PERMANENT: Readonly<Record<string, GuardErrorCode>> = {
   ValidationException: 'INVALID_REQUEST',
 };
 
-const THROTTLING = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'ThrottledException']);
+const THROTTLING = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'ThrottledException',
+]);
 
 /**
  * Maps any error from an SDK call to a {@link GuardError}: the one place SDK errors are narrowed.

@@ -18,7 +18,11 @@ export const boundedDownload = async (url: string, maxBytes: number, timeoutMs =
   }
   if (!response.ok) {
     await response.body?.cancel();
-    throw new GuardError(response.status === 429 || response.status === 503 ? 'THROTTLED' : 'UNAVAILABLE', `blob download answered ${response.status}`, true);
+    throw new GuardError(
+      response.status === 429 || response.status === 503 ? 'THROTTLED' : 'UNAVAILABLE',
+      `blob download answered ${response.status}`,
+      true,
+    );
   }
   const declared = Number(response.headers.get('content-length') ?? Number.NaN);
   if (Number.isFinite(declared) && declared > maxBytes) {

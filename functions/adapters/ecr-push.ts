@@ -20,7 +20,11 @@ export interface PushReport {
   readonly blobsPresent: number;
   /** Blobs the source does not hold (a sparse layout): skipped, as the local endpoint allows. */
   readonly blobsMissing: number;
-  readonly manifests: readonly { readonly digest: string; readonly tag: string | null; readonly outcome: 'created' | 'unchanged' }[];
+  readonly manifests: readonly {
+    readonly digest: string;
+    readonly tag: string | null;
+    readonly outcome: 'created' | 'unchanged';
+  }[];
 }
 
 const MAX_PUSH_BLOB = 2 * 1024 * 1024 * 1024;
@@ -74,7 +78,10 @@ export const pushToEcr = async (
   const all = [...children, subject];
   const blobs = new Map<string, number>();
   for (const manifest of all) {
-    const child = parseManifest(manifest.bytes, manifest.mediaType === undefined ? {} : { declaredMediaType: manifest.mediaType });
+    const child = parseManifest(
+      manifest.bytes,
+      manifest.mediaType === undefined ? {} : { declaredMediaType: manifest.mediaType },
+    );
     if (child.ok) for (const blob of blobsOf(child.manifest)) blobs.set(blob.digest, blob.size);
   }
 
@@ -85,7 +92,9 @@ export const pushToEcr = async (
   const availability = new Map<string, boolean>();
   for (let i = 0; i < digests.length; i += 100) {
     try {
-      const output = await client.send(new BatchCheckLayerAvailabilityCommand({ repositoryName: repository, layerDigests: digests.slice(i, i + 100) }));
+      const output = await client.send(
+        new BatchCheckLayerAvailabilityCommand({ repositoryName: repository, layerDigests: digests.slice(i, i + 100) }),
+      );
       for (const layer of output.layers ?? []) {
         if (layer.layerDigest !== undefined) availability.set(layer.layerDigest, layer.layerAvailability === 'AVAILABLE');
       }
@@ -112,7 +121,13 @@ export const pushToEcr = async (
       for (let offset = 0; offset < blob.bytes.byteLength; offset += PART) {
         const chunk = blob.bytes.subarray(offset, Math.min(offset + PART, blob.bytes.byteLength));
         await client.send(
-          new UploadLayerPartCommand({ repositoryName: repository, uploadId, partFirstByte: offset, partLastByte: offset + chunk.byteLength - 1, layerPartBlob: chunk }),
+          new UploadLayerPartCommand({
+            repositoryName: repository,
+            uploadId,
+            partFirstByte: offset,
+            partLastByte: offset + chunk.byteLength - 1,
+            layerPartBlob: chunk,
+          }),
         );
       }
       await client.send(new CompleteLayerUploadCommand({ repositoryName: repository, uploadId, layerDigests: [digest] }));

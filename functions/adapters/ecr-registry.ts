@@ -7,7 +7,16 @@ import {
   PutImageCommand,
 } from '@aws-sdk/client-ecr';
 import { GuardError } from '../app/guard-error.js';
-import type { BlobResult, ContentSource, FoundImage, ImageId, PutTagResult, RawManifest, Registry, TagPolicy } from '../app/ports.js';
+import type {
+  BlobResult,
+  ContentSource,
+  FoundImage,
+  ImageId,
+  PutTagResult,
+  RawManifest,
+  Registry,
+  TagPolicy,
+} from '../app/ports.js';
 import { type Digest, parseDigest } from '../core/digest.js';
 import { ACCEPTED_MANIFEST_MEDIA_TYPES } from '../core/media-type.js';
 import { toGuardError } from './aws-error.js';
@@ -66,7 +75,11 @@ export const createEcrRegistry = (client: ECRClient, options: EcrRegistryOptions
         const failures = output.failures ?? [];
         const transient = failures.find((failure) => failure.failureCode !== undefined && TRANSIENT.has(failure.failureCode));
         if (transient !== undefined) {
-          throw new GuardError('UNAVAILABLE', `BatchGetImage ${repository}: ${transient.failureCode} ${transient.failureReason ?? ''}`, true);
+          throw new GuardError(
+            'UNAVAILABLE',
+            `BatchGetImage ${repository}: ${transient.failureCode} ${transient.failureReason ?? ''}`,
+            true,
+          );
         }
         const found: FoundImage[] = [];
         for (const image of images) {
@@ -74,7 +87,9 @@ export const createEcrRegistry = (client: ECRClient, options: EcrRegistryOptions
           const parsed = digestText === undefined ? undefined : parseDigest(digestText);
           if (image.imageManifest === undefined || parsed === undefined || !parsed.ok) continue;
           const requested = chunk.find((id) =>
-            'digest' in id ? id.digest === parsed.digest : image.imageId?.imageTag !== undefined && id.tag === image.imageId.imageTag,
+            'digest' in id
+              ? id.digest === parsed.digest
+              : image.imageId?.imageTag !== undefined && id.tag === image.imageId.imageTag,
           );
           if (requested === undefined) continue;
           found.push({
@@ -88,7 +103,11 @@ export const createEcrRegistry = (client: ECRClient, options: EcrRegistryOptions
         }
         const unexpected = failures.find((failure) => failure.failureCode !== undefined && !ABSENT.has(failure.failureCode));
         if (unexpected !== undefined && found.length === 0) {
-          throw new GuardError('INVALID_REQUEST', `BatchGetImage ${repository}: ${unexpected.failureCode} ${unexpected.failureReason ?? ''}`, false);
+          throw new GuardError(
+            'INVALID_REQUEST',
+            `BatchGetImage ${repository}: ${unexpected.failureCode} ${unexpected.failureReason ?? ''}`,
+            false,
+          );
         }
         return found;
       }),
@@ -107,7 +126,9 @@ export const createEcrRegistry = (client: ECRClient, options: EcrRegistryOptions
     getBlob: async (digest: Digest, maxBytes: number): Promise<BlobResult> => {
       let url: string | undefined;
       try {
-        const output = await client.send(new GetDownloadUrlForLayerCommand({ ...registryId, repositoryName: repository, layerDigest: digest }));
+        const output = await client.send(
+          new GetDownloadUrlForLayerCommand({ ...registryId, repositoryName: repository, layerDigest: digest }),
+        );
         url = output.downloadUrl;
       } catch (error) {
         const name = (error as { name?: string }).name;
@@ -151,7 +172,9 @@ export const createEcrRegistry = (client: ECRClient, options: EcrRegistryOptions
       const repo = output.repositories?.[0];
       const policy: TagPolicy = {
         mutability: (repo?.imageTagMutability as TagPolicy['mutability'] | undefined) ?? 'UNKNOWN',
-        exclusionFilters: (repo?.imageTagMutabilityExclusionFilters ?? []).map((filter) => filter.filter ?? '').filter((filter) => filter !== ''),
+        exclusionFilters: (repo?.imageTagMutabilityExclusionFilters ?? [])
+          .map((filter) => filter.filter ?? '')
+          .filter((filter) => filter !== ''),
       };
       policies.set(repository, { at: now(), policy });
       return policy;

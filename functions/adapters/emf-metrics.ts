@@ -4,7 +4,10 @@ import type { Metrics } from '../app/ports.js';
  * CloudWatch embedded metric format: counters collected during an invocation and written as one
  * log line at the end, which CloudWatch turns into metrics without any API call.
  */
-export const createEmfMetrics = (namespace: string, write: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Metrics => {
+export const createEmfMetrics = (
+  namespace: string,
+  write: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+): Metrics => {
   const counters = new Map<string, { name: string; dimensions: Record<string, string>; value: number }>();
   return {
     count: (name, dimensions = {}, value = 1) => {
@@ -19,7 +22,9 @@ export const createEmfMetrics = (namespace: string, write: (line: string) => voi
           JSON.stringify({
             _aws: {
               Timestamp: Date.now(),
-              CloudWatchMetrics: [{ Namespace: namespace, Dimensions: [Object.keys(dimensions)], Metrics: [{ Name: name, Unit: 'Count' }] }],
+              CloudWatchMetrics: [
+                { Namespace: namespace, Dimensions: [Object.keys(dimensions)], Metrics: [{ Name: name, Unit: 'Count' }] },
+              ],
             },
             ...dimensions,
             [name]: value,

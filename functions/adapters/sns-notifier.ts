@@ -13,7 +13,10 @@ export const createSnsNotifier = (client: SNSClient, topicArn: string): Notifier
           Message: request.Message,
           MessageStructure: request.MessageStructure,
           MessageAttributes: Object.fromEntries(
-            Object.entries(request.MessageAttributes).map(([name, value]) => [name, { DataType: value.DataType, StringValue: value.StringValue }]),
+            Object.entries(request.MessageAttributes).map(([name, value]) => [
+              name,
+              { DataType: value.DataType, StringValue: value.StringValue },
+            ]),
           ),
         }),
       );

@@ -1,5 +1,4 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { GuardError } from '../app/guard-error.js';
 import type { SlackWebhookSource } from '../config/load-config.js';
 import { toGuardError } from './aws-error.js';
@@ -10,7 +9,11 @@ import { toGuardError } from './aws-error.js';
  */
 export const createWebhookUrlReader = (
   source: SlackWebhookSource,
-  clients: { secretsManager: () => SecretsManagerClient; ssm: () => SSMClient },
+  clients: {
+    readonly secretsManager: () => SecretsManagerClient;
+    /** Client settings for SSM, whose client is loaded only when a parameter is configured. */
+    readonly ssm: { readonly region: string; readonly endpoint?: string; readonly maxAttempts: number };
+  },
 ): (() => Promise<string>) => {
   let cached: Promise<string> | undefined;
   const read = async (): Promise<string> => {
@@ -19,7 +22,8 @@ export const createWebhookUrlReader = (
       if (source.kind === 'secrets-manager') {
         raw = (await clients.secretsManager().send(new GetSecretValueCommand({ SecretId: source.secretId }))).SecretString;
       } else {
-        raw = (await clients.ssm().send(new GetParameterCommand({ Name: source.parameterName, WithDecryption: true }))).Parameter?.Value;
+        const { readSsmParameter } = await import('./ssm-parameter-reader.js');
+        raw = await readSsmParameter(source.parameterName, { ...clients.ssm, retryMode: 'adaptive' });
       }
     } catch (error) {
       throw toGuardError(error, source.kind === 'secrets-manager' ? 'GetSecretValue' : 'GetParameter');

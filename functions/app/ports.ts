@@ -75,7 +75,10 @@ export interface Notifier {
 
 /** Posts to a Slack incoming webhook. Optional; never fails a check. */
 export interface ChatPoster {
-  post(message: { readonly text: string; readonly blocks: readonly unknown[] }): Promise<{ readonly ok: boolean; readonly detail: string }>;
+  post(message: {
+    readonly text: string;
+    readonly blocks: readonly unknown[];
+  }): Promise<{ readonly ok: boolean; readonly detail: string }>;
 }
 
 /** One structured log line per call. */

@@ -8,7 +8,17 @@ import { isGuardTag, renderTag } from '../core/tag-template.js';
 import type { Verdict } from '../core/verdict.js';
 import { gatherEvidence } from './gather-evidence.js';
 import { GuardError } from './guard-error.js';
-import type { ChatPoster, FoundImage, Logger, Metrics, Notifier, PublishRequest, RawManifest, Registry, TagPolicy } from './ports.js';
+import type {
+  ChatPoster,
+  FoundImage,
+  Logger,
+  Metrics,
+  Notifier,
+  PublishRequest,
+  RawManifest,
+  Registry,
+  TagPolicy,
+} from './ports.js';
 
 /** The notification for one verdict (or one failure), rendered for each channel. */
 export interface ComposedNotification {
@@ -70,7 +80,12 @@ interface PlannedTag {
 }
 
 const wildcardMatch = (tag: string, filter: string): boolean =>
-  new RegExp(`^${filter.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(tag);
+  new RegExp(
+    `^${filter
+      .split('*')
+      .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  ).test(tag);
 
 /** True when the repository refuses to move this tag (ECR tag immutability with exclusion filters). */
 export const isTagImmutable = (policy: TagPolicy, tag: string): boolean => {
@@ -101,14 +116,24 @@ export const processPush = async (deps: GuardDeps, push: PushEvent): Promise<Pus
   const skip = triage(push, config);
   if (skip !== null) {
     metrics.count('Skipped', { Reason: skip.code });
-    logger.info('skipped', { repository: push.repository, tag: push.tag, digest: push.digest, skip: skip.code, reason: skip.reason });
+    logger.info('skipped', {
+      repository: push.repository,
+      tag: push.tag,
+      digest: push.digest,
+      skip: skip.code,
+      reason: skip.reason,
+    });
     return { kind: 'skipped', ...skip };
   }
 
   const tag = push.tag;
   const quarantineTag = tag === null ? null : renderTag(config.quarantineTemplate, tag);
   const childTags =
-    tag === null ? [] : (config.architectures.length === 0 ? [undefined] : config.architectures).map((arch) => renderTag(config.deployableTemplate, tag, arch));
+    tag === null
+      ? []
+      : (config.architectures.length === 0 ? [undefined] : config.architectures).map((arch) =>
+          renderTag(config.deployableTemplate, tag, arch),
+        );
   const probes = [...new Set([quarantineTag, ...childTags].filter((value): value is string => value !== null))];
 
   let found: readonly FoundImage[];
@@ -116,14 +141,20 @@ export const processPush = async (deps: GuardDeps, push: PushEvent): Promise<Pus
   try {
     [found, policy] = await Promise.all([
       registry.getImages(push.repository, [{ digest: push.digest }, ...probes.map((probe) => ({ tag: probe }))]),
-      config.writeTags && tag !== null ? registry.tagPolicy(push.repository) : Promise.resolve<TagPolicy>({ mutability: 'UNKNOWN', exclusionFilters: [] }),
+      config.writeTags && tag !== null
+        ? registry.tagPolicy(push.repository)
+        : Promise.resolve<TagPolicy>({ mutability: 'UNKNOWN', exclusionFilters: [] }),
     ]);
   } catch (error) {
     return handleFailure(deps, push, error);
   }
   const subject = found.find((image) => 'digest' in image.requested)?.manifest;
   if (subject === undefined) {
-    return handleFailure(deps, push, new GuardError('IMAGE_NOT_FOUND', `image ${push.digest} is no longer in ${push.repository}`, false));
+    return handleFailure(
+      deps,
+      push,
+      new GuardError('IMAGE_NOT_FOUND', `image ${push.digest} is no longer in ${push.repository}`, false),
+    );
   }
 
   let verdict: Verdict;
@@ -150,7 +181,11 @@ export const processPush = async (deps: GuardDeps, push: PushEvent): Promise<Pus
         const arch = child.platform?.lambdaArchitecture ?? undefined;
         const childManifest = children.get(child.digest);
         if (childManifest !== undefined) {
-          planned.push({ tag: renderTag(config.deployableTemplate, tag, arch ?? undefined), manifest: childManifest, purpose: 'deployable-child' });
+          planned.push({
+            tag: renderTag(config.deployableTemplate, tag, arch ?? undefined),
+            manifest: childManifest,
+            purpose: 'deployable-child',
+          });
         }
       }
       planned.push({ tag: quarantineTag, manifest: subject, purpose: 'verdict' });
@@ -164,15 +199,24 @@ export const processPush = async (deps: GuardDeps, push: PushEvent): Promise<Pus
   // delivery of this event already notified and tagged.
   const verdictTag = planned.find((item) => item.purpose === 'verdict');
   if (verdictTag !== undefined && foundDigestOf(found, verdictTag.tag) === push.digest) {
-    const tags = planned.map((item): TagOutcome => ({ tag: item.tag, digest: item.manifest.digest, outcome: 'unchanged', purpose: item.purpose }));
+    const tags = planned.map(
+      (item): TagOutcome => ({ tag: item.tag, digest: item.manifest.digest, outcome: 'unchanged', purpose: item.purpose }),
+    );
     metrics.count('Duplicates');
-    logger.info('already checked', { repository: push.repository, tag, digest: push.digest, verdict: verdict.verdict, tags: tags.map((t) => t.tag) });
+    logger.info('already checked', {
+      repository: push.repository,
+      tag,
+      digest: push.digest,
+      verdict: verdict.verdict,
+      tags: tags.map((t) => t.tag),
+    });
     return { kind: 'duplicate', verdict: verdict.verdict, tags };
   }
 
   const predicted: TagOutcome[] = planned.map((item) => {
     const current = foundDigestOf(found, item.tag);
-    const blocked = config.writeTags && current !== undefined && current !== item.manifest.digest && isTagImmutable(policy, item.tag);
+    const blocked =
+      config.writeTags && current !== undefined && current !== item.manifest.digest && isTagImmutable(policy, item.tag);
     return {
       tag: item.tag,
       digest: item.manifest.digest,
@@ -245,13 +289,21 @@ const postToChat = async (deps: GuardDeps, message: ComposedNotification['slack'
     const result = await deps.chat.post(message);
     if (!result.ok) {
       deps.metrics.count('SlackFailures');
-      deps.logger.warn('slack webhook refused the message', { repository: push.repository, digest: push.digest, detail: result.detail });
+      deps.logger.warn('slack webhook refused the message', {
+        repository: push.repository,
+        digest: push.digest,
+        detail: result.detail,
+      });
     }
     return result.detail;
   } catch (error) {
     // Slack is a courtesy channel: SNS already carried the message, so its failure never fails the check.
     deps.metrics.count('SlackFailures');
-    deps.logger.warn('slack webhook failed', { repository: push.repository, digest: push.digest, error: (error as Error).message });
+    deps.logger.warn('slack webhook failed', {
+      repository: push.repository,
+      digest: push.digest,
+      error: (error as Error).message,
+    });
     return 'failed';
   }
 };
@@ -259,10 +311,17 @@ const postToChat = async (deps: GuardDeps, message: ComposedNotification['slack'
 /** Retryable failures go back to Lambda; permanent ones are logged, counted and reported. */
 const handleFailure = async (deps: GuardDeps, push: PushEvent, error: unknown): Promise<PushOutcome> => {
   const guardError =
-    error instanceof GuardError ? error : new GuardError('UNAVAILABLE', (error as Error)?.message ?? String(error), true, { cause: error });
+    error instanceof GuardError
+      ? error
+      : new GuardError('UNAVAILABLE', (error as Error)?.message ?? String(error), true, { cause: error });
   deps.metrics.count('Failures', { Code: guardError.code });
   if (guardError.retryable) {
-    deps.logger.error('check failed, will be retried', { repository: push.repository, digest: push.digest, code: guardError.code, error: guardError.message });
+    deps.logger.error('check failed, will be retried', {
+      repository: push.repository,
+      digest: push.digest,
+      code: guardError.code,
+      error: guardError.message,
+    });
     throw guardError;
   }
   let notificationId: string | null = null;

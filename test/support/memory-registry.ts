@@ -1,5 +1,14 @@
 import { GuardError } from '../../functions/app/guard-error.js';
-import type { BlobResult, ContentSource, FoundImage, ImageId, PutTagResult, RawManifest, Registry, TagPolicy } from '../../functions/app/ports.js';
+import type {
+  BlobResult,
+  ContentSource,
+  FoundImage,
+  ImageId,
+  PutTagResult,
+  RawManifest,
+  Registry,
+  TagPolicy,
+} from '../../functions/app/ports.js';
 import { type Digest, digestOf } from '../../functions/core/digest.js';
 
 /** One call the fake registry saw, for asserting call counts and order. */
@@ -40,7 +49,9 @@ export const createMemoryRegistry = (options: { policy?: TagPolicy } = {}) => {
     getManifests: async (digests) => {
       calls.push({ op: 'getManifests', detail: digests.join(',') });
       maybeFail('getManifests');
-      return new Map(digests.flatMap((digest) => (manifests.has(digest) ? [[digest, manifests.get(digest) as RawManifest]] : [])));
+      return new Map(
+        digests.flatMap((digest) => (manifests.has(digest) ? [[digest, manifests.get(digest) as RawManifest]] : [])),
+      );
     },
     getBlob: async (digest: Digest, maxBytes: number): Promise<BlobResult> => {
       calls.push({ op: 'getBlob', detail: digest });

@@ -1,0 +1,2 @@
+/** The package version, injected by the build (`define`). */
+declare const CLI_VERSION: string;
