@@ -41,7 +41,11 @@ export const parseArchitectures = (values: readonly string[]): LambdaArchitectur
       return arch;
     });
 
+// Specs that can only be paths: never send them to ECR as repository names.
+const PATH_LIKE = /^(?:\.{1,2}\/|\/|~)|\.(?:json|tar)(?::[^/]*)?$/;
+
 const openEcr = async (spec: string): Promise<Opened> => {
+  if (PATH_LIKE.test(spec)) throw new InputError(`${spec}: no such file or directory`);
   const reference = parseEcrReference(spec);
   const client = new ECRClient({ ...(reference.region === null ? {} : { region: reference.region }), retryMode: 'adaptive' });
   const registry = createEcrRegistry(client, reference.registryId === null ? {} : { registryId: reference.registryId });

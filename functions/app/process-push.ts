@@ -134,7 +134,9 @@ export const processPush = async (deps: GuardDeps, push: PushEvent): Promise<Pus
       : (config.architectures.length === 0 ? [undefined] : config.architectures).map((arch) =>
           renderTag(config.deployableTemplate, tag, arch),
         );
-  const probes = [...new Set([quarantineTag, ...childTags].filter((value): value is string => value !== null))];
+  // The pushed tag is probed too: events can arrive late or out of order, and a tag that already
+  // names a newer push must not get this older push's verdict.
+  const probes = [...new Set([tag, quarantineTag, ...childTags].filter((value): value is string => value !== null))];
 
   let found: readonly FoundImage[];
   let policy: TagPolicy;
@@ -155,6 +157,14 @@ export const processPush = async (deps: GuardDeps, push: PushEvent): Promise<Pus
       push,
       new GuardError('IMAGE_NOT_FOUND', `image ${push.digest} is no longer in ${push.repository}`, false),
     );
+  }
+
+  const current = tag === null ? undefined : foundDigestOf(found, tag);
+  if (current !== undefined && current !== push.digest) {
+    const reason = `the tag now names ${current}; that push is checked on its own event`;
+    metrics.count('Skipped', { Reason: 'SUPERSEDED' });
+    logger.info('skipped', { repository: push.repository, tag, digest: push.digest, skip: 'SUPERSEDED', reason });
+    return { kind: 'skipped', code: 'SUPERSEDED', reason };
   }
 
   let verdict: Verdict;

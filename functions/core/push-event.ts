@@ -16,7 +16,7 @@ export interface PushEvent {
 }
 
 /** Why an event needs no check. Stable codes, logged and counted. */
-export type EventSkipCode = 'NOT_A_PUSH' | 'UNTAGGED_PUSH' | 'GUARD_TAG' | 'REPOSITORY_EXCLUDED';
+export type EventSkipCode = 'NOT_A_PUSH' | 'UNTAGGED_PUSH' | 'GUARD_TAG' | 'REPOSITORY_EXCLUDED' | 'SUPERSEDED';
 
 export type EventParse =
   | { readonly kind: 'push'; readonly push: PushEvent }
@@ -63,36 +63,47 @@ export const parsePushEvent = (event: unknown): EventParse => {
     return value;
   };
 
+  // The envelope first: every EventBridge event has these, whatever its source.
   const source = str(event.source, 'source', { max: 256 });
   const detailType = str(event['detail-type'], 'detail-type', { max: 256 });
-  if (problems.length > 0) return { kind: 'malformed', problems };
-  if (source !== 'aws.ecr') return { kind: 'skip', code: 'NOT_A_PUSH', reason: `source is ${describe(source)}, not aws.ecr` };
-  if (detailType !== 'ECR Image Action') {
+  const envelopeBroken = problems.length > 0;
+  if (!envelopeBroken && source !== 'aws.ecr') {
+    return { kind: 'skip', code: 'NOT_A_PUSH', reason: `source is ${describe(source)}, not aws.ecr` };
+  }
+  if (!envelopeBroken && detailType !== 'ECR Image Action') {
     return { kind: 'skip', code: 'NOT_A_PUSH', reason: `detail-type is ${describe(detailType)}, not ECR Image Action` };
   }
-  if (!isObject(event.detail))
-    return { kind: 'malformed', problems: [`detail must be an object, found ${describe(event.detail)}`] };
-  const detail = event.detail;
-  const actionType = str(detail['action-type'], 'detail.action-type', { max: 64 });
-  const result = str(detail.result, 'detail.result', { optional: true, max: 64 });
-  if (problems.length > 0) return { kind: 'malformed', problems };
-  if (actionType !== 'PUSH') return { kind: 'skip', code: 'NOT_A_PUSH', reason: `action-type is ${describe(actionType)}` };
-  if (result !== null && result !== 'SUCCESS')
-    return { kind: 'skip', code: 'NOT_A_PUSH', reason: `result is ${describe(result)}` };
-
   const eventId = str(event.id, 'id', { max: 128 }) ?? '';
   const account = str(event.account, 'account', { max: 12 });
   const region = str(event.region, 'region', { max: 64 });
   const time = str(event.time, 'time', { optional: true, max: 64 }) ?? '';
+  if (account !== null && !ACCOUNT.test(account)) problems.push(`account ${describe(account)} is not a 12-digit AWS account id`);
+  if (region !== null && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
+    problems.push(`region ${describe(region)} is not an AWS region name`);
+  }
+  if (!isObject(event.detail)) {
+    problems.push(`detail must be an object, found ${event.detail === undefined ? 'nothing' : describe(event.detail)}`);
+    return { kind: 'malformed', problems };
+  }
+  // Without a readable source and detail-type there is no telling what shape the detail should have.
+  if (envelopeBroken) return { kind: 'malformed', problems };
+
+  const detail = event.detail;
+  const actionType = str(detail['action-type'], 'detail.action-type', { max: 64 });
+  const result = str(detail.result, 'detail.result', { optional: true, max: 64 });
+  // A valid ECR event that is not a successful push needs no check, even if the rest of it is odd.
+  if (actionType !== null && actionType !== 'PUSH') {
+    return { kind: 'skip', code: 'NOT_A_PUSH', reason: `action-type is ${describe(actionType)}` };
+  }
+  if (result !== null && result !== 'SUCCESS')
+    return { kind: 'skip', code: 'NOT_A_PUSH', reason: `result is ${describe(result)}` };
+
   const repository = str(detail['repository-name'], 'detail.repository-name', { max: 256 });
   const digestText = str(detail['image-digest'], 'detail.image-digest', { max: 200 });
   const tagText = str(detail['image-tag'], 'detail.image-tag', { optional: true, max: MAX_TAG });
   const manifestMediaType = str(detail['manifest-media-type'], 'detail.manifest-media-type', { optional: true, max: 255 });
   const artifactMediaType = str(detail['artifact-media-type'], 'detail.artifact-media-type', { optional: true, max: 255 });
 
-  if (account !== null && !ACCOUNT.test(account)) problems.push(`account ${describe(account)} is not a 12-digit AWS account id`);
-  if (region !== null && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))
-    problems.push(`region ${describe(region)} is not an AWS region name`);
   if (repository !== null && !REPOSITORY_NAME.test(repository)) {
     problems.push(`detail.repository-name ${describe(repository)} is not a valid ECR repository name`);
   }
