@@ -94,7 +94,9 @@ export const loadConfig = (env: Env): GuardConfig => {
     throw new ConfigError(`${ENV.TOPIC_ARN} must be an SNS topic ARN, found "${topicArn}"`);
   }
   if (topicArn.endsWith('.fifo')) {
-    throw new ConfigError(`${ENV.TOPIC_ARN} is a FIFO topic; Chatbot and email cannot subscribe to FIFO topics, use a standard topic`);
+    throw new ConfigError(
+      `${ENV.TOPIC_ARN} is a FIFO topic; Chatbot and email cannot subscribe to FIFO topics, use a standard topic`,
+    );
   }
   const architectures = list(env, ENV.TARGET_ARCHITECTURES, DEFAULTS.TARGET_ARCHITECTURES).map((item) => {
     const arch = parseLambdaArchitecture(item);

@@ -22,8 +22,11 @@ export const artifactKindOfImage = (manifest: ImageManifest): ArtifactKind | und
 
   const configType = baseMediaType(manifest.config.mediaType);
   if (isImageConfig(configType)) {
-    // BuildKit attestation manifests and cosign signatures reuse the image config type.
-    return noFilesystem && layerRoles.length > 0 ? (firstLayerKind ?? fallback) : undefined;
+    // BuildKit attestation manifests and cosign signatures reuse the image config type, and say what
+    // they are through their layer types. An image config over layers nobody recognises is a broken
+    // image unless it points at a subject: skipping it would hide a push Lambda will refuse.
+    if (!noFilesystem || layerRoles.length === 0) return undefined;
+    return firstLayerKind ?? (manifest.subject === undefined ? undefined : 'referrer');
   }
   if (configType === MediaType.OciEmpty) return firstLayerKind ?? fallback;
   const configKind = guessArtifactKind(configType);

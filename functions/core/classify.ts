@@ -2,7 +2,7 @@ import { artifactKindOfImage, artifactKindOfManifest } from './artifact-detectio
 import { assertNever } from './assert-never.js';
 import type { Digest } from './digest.js';
 import { checkImage } from './image-rules.js';
-import { analyseIndex, attestationFor, type EntryAnalysis, pickDeployableChild } from './index-analysis.js';
+import { analyseIndex, attestationFor, type EntryAnalysis, pickDeployableChild, servesTargets } from './index-analysis.js';
 import type { IndexManifest, Manifest, ManifestProblem } from './manifest.js';
 import { parseManifest } from './manifest.js';
 import { type ArtifactKind, familyOf } from './media-type.js';
@@ -51,7 +51,7 @@ const problemVerdict = (problem: ManifestProblem, evidence: Evidence): Verdict =
     verdict: 'quarantined',
     subject: { digest: problem.digest, mediaType, kind: 'unknown', size: problem.size },
     reasons: [
-      reason(problem.code, problem.path === '' ? `the manifest ${problem.message}` : `${problem.path} ${problem.message}`, {
+      reason(problem.code, problem.path === '' ? `the document ${problem.message}` : `${problem.path} ${problem.message}`, {
         path: problem.path,
       }),
     ],
@@ -161,8 +161,12 @@ const classifyIndex = (
       },
     ),
   ];
-  if (chosen === null && runnable.length > 0 && architectures.length > 0) {
-    const found = runnable.map((entry) => entry.platform?.lambdaArchitecture ?? 'unknown');
+  // Only a real absence is a mismatch: strict mode may refuse a child of the right architecture for
+  // its warnings, and that is not the architecture's fault.
+  const noneForTarget = !runnable.some((entry) => servesTargets(entry, architectures));
+  if (chosen === null && runnable.length > 0 && architectures.length > 0 && noneForTarget) {
+    // Distinct architectures: an index of thousands of amd64 entries says "amd64" once.
+    const found = [...new Set(runnable.map((entry) => entry.platform?.lambdaArchitecture ?? 'unknown'))];
     reasons.push(
       reason(
         'ARCHITECTURE_MISMATCH',
@@ -186,6 +190,18 @@ const classifyIndex = (
             path: entry.problem.path,
           },
         ),
+      );
+    }
+    // A child whose config is corrupt or lies about its digest is an integrity failure of the
+    // push, not just an unrunnable entry: report it at the index level too.
+    for (const finding of entry.findings?.reasons ?? []) {
+      if (finding.code !== 'DIGEST_MISMATCH' && finding.code !== 'MALFORMED_MANIFEST') continue;
+      reasons.push(
+        reason(finding.code, `entry ${entry.position} (${entry.descriptor.digest}) ${finding.message}`, {
+          entry: entry.position,
+          digest: entry.descriptor.digest,
+          path: typeof finding.details.path === 'string' ? finding.details.path : '',
+        }),
       );
     }
   }

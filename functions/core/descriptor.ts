@@ -78,12 +78,19 @@ export const expectSize = (value: Json, path: string): number => {
   return value;
 };
 
+/**
+ * The path of a member: `annotations.a`, or `annotations["org.opencontainers.image.created"]` when
+ * the key is not an identifier (annotation keys are dotted, and may be hostile or huge).
+ */
+export const memberPath = (path: string, key: string): string =>
+  /^[A-Za-z_$][\w$]{0,63}$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(truncate(key, 80))}]`;
+
 /** Annotations: a map whose keys and values are strings (image-spec annotations.md). */
 export const optionalAnnotations = (value: Json, path: string): Readonly<Record<string, string>> | undefined => {
   if (value === undefined) return undefined;
   const object = expectObject(value, path);
   for (const [key, entry] of Object.entries(object)) {
-    expectString(entry, `${path}.${key}`);
+    expectString(entry, memberPath(path, key));
   }
   return object as Record<string, string>;
 };

@@ -1,7 +1,8 @@
 import { artifactKindOfImage } from './artifact-detection.js';
 import type { Evidence } from './classify.js';
+import type { Descriptor } from './descriptor.js';
 import type { Digest } from './digest.js';
-import { analyseIndex, attestationFor, pickDeployableChild } from './index-analysis.js';
+import { analyseIndex, attestationFor, type EntryAnalysis, pickDeployableChild, servesTargets } from './index-analysis.js';
 import { parseManifest } from './manifest.js';
 import { isImageConfig, isImageManifest, isIndex, isManifest } from './media-type.js';
 import type { LambdaArchitecture } from './platform.js';
@@ -40,6 +41,15 @@ export interface FetchPlan {
 
 const EMPTY = new Map<string, Uint8Array>();
 const NOTHING: FetchPlan = { manifests: [], blobs: [] };
+
+/** The layer of an attestation manifest that holds the SLSA provenance statement. */
+const provenanceStatementOf = (attestation: EntryAnalysis | undefined): Descriptor | undefined => {
+  if (attestation?.child?.kind !== 'image') return undefined;
+  return attestation.child.layers.find((layer) => {
+    const predicate = layer.annotations?.['in-toto.io/predicate-type'];
+    return predicate !== undefined && isProvenancePredicate(predicate);
+  });
+};
 
 /**
  * Decides what else must be read to classify the subject, given what is already at hand. Called
@@ -93,15 +103,20 @@ export const planFetch = (
     }
   }
   if (limits.maxProvenanceBytes > 0) {
-    const chosen =
-      pickDeployableChild(entries, options.architectures ?? [], options.strict ?? false) ??
-      entries.find((entry) => entry.role === 'runnable');
-    const attestation = chosen === undefined ? undefined : attestationFor(entries, chosen.descriptor.digest);
-    if (attestation?.child?.kind === 'image') {
-      const statement = attestation.child.layers.find((layer) => {
-        const predicate = layer.annotations?.['in-toto.io/predicate-type'];
-        return predicate !== undefined && isProvenancePredicate(predicate);
-      });
+    const architectures = options.architectures ?? [];
+    const runnable = entries.filter((entry) => entry.role === 'runnable');
+    const chosen = pickDeployableChild(entries, architectures, options.strict ?? false);
+    // While configs are still being read the choice is open: read the statements of every child
+    // that could still be chosen now, rather than spend one more sequential round on them later.
+    const choiceOpen = chosen === null && requests.length > 0;
+    const candidates =
+      chosen !== null
+        ? [chosen]
+        : choiceOpen
+          ? runnable.filter((entry) => servesTargets(entry, architectures))
+          : runnable.slice(0, 1);
+    for (const candidate of candidates) {
+      const statement = provenanceStatementOf(attestationFor(entries, candidate.descriptor.digest));
       if (statement !== undefined && !blobs.has(statement.digest) && statement.size <= limits.maxProvenanceBytes) {
         requests.push({
           digest: statement.digest,

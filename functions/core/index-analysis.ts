@@ -88,8 +88,11 @@ const analyseEntry = (descriptor: Descriptor, position: number, evidence: IndexE
   if (!parsed.ok) return { ...base, role: 'invalid', problem: parsed.problem, platform: indexPlatform };
   const child = parsed.manifest;
   const kind = artifactKindOfManifest(child);
-  if (kind !== undefined || hint === 'attestation') {
-    const role = kind === undefined ? 'attestation' : roleForKind(kind);
+  // An entry the index itself marks as an artifact (attestation annotations, `artifactType`, SOCI or
+  // history annotations, `unknown/unknown`) is never counted runnable, whatever its body looks like.
+  const declared = hint === 'index' ? undefined : hint;
+  if (kind !== undefined || declared !== undefined) {
+    const role = kind === undefined ? (declared ?? 'artifact') : roleForKind(kind);
     const predicateTypes = child.kind === 'image' ? predicateTypesOf(child) : [];
     const attests =
       base.attests ?? (child.kind === 'image' || child.kind === 'artifact' ? (child.subject?.digest ?? null) : null);
@@ -124,14 +127,16 @@ export const analyseIndex = (index: IndexManifest, evidence: IndexEvidence): Ent
   index.manifests.map((descriptor, position) => analyseEntry(descriptor, position, evidence));
 
 /** True when a runnable entry can serve the target architectures (unknown architecture counts as possible). */
-const servesTargets = (entry: EntryAnalysis, architectures: readonly LambdaArchitecture[]): boolean => {
+export const servesTargets = (entry: EntryAnalysis, architectures: readonly LambdaArchitecture[]): boolean => {
   const arch = entry.platform?.lambdaArchitecture ?? null;
   return architectures.length === 0 || arch === null || architectures.includes(arch);
 };
 
 /**
  * Picks the child to deploy: the runnable image for the first target architecture that has one,
- * or, with no target, the only runnable image. `strict` also refuses children with warnings.
+ * or, with no target, the only runnable image. A child whose architecture is unknown is picked only
+ * when it is the single candidate left: two such children are ambiguous. `strict` also refuses
+ * children with warnings.
  */
 export const pickDeployableChild = (
   entries: readonly EntryAnalysis[],
@@ -149,7 +154,8 @@ export const pickDeployableChild = (
     const match = eligible.find((entry) => entry.platform?.lambdaArchitecture === target);
     if (match !== undefined) return match;
   }
-  return eligible.find((entry) => (entry.platform?.lambdaArchitecture ?? null) === null) ?? null;
+  const unknown = eligible.filter((entry) => (entry.platform?.lambdaArchitecture ?? null) === null);
+  return unknown.length === 1 ? (unknown[0] ?? null) : null;
 };
 
 /** The attestation entry that describes a given image entry, if the index has one. */

@@ -26,7 +26,7 @@ const IMAGE_SPEC_MANIFEST = 'https://github.com/opencontainers/image-spec/blob/m
 const IMAGE_SPEC_DESCRIPTOR = 'https://github.com/opencontainers/image-spec/blob/main/descriptor.md';
 const IMAGE_SPEC_LAYER = 'https://github.com/opencontainers/image-spec/blob/main/layer.md';
 
-/** The table. Order is the order reasons are reported in. */
+/** The table, errors first, then warnings, then the skip reason (a verdict lists its reasons in the order the rules found them). */
 export const LAMBDA_RULES = [
   {
     code: 'MALFORMED_MANIFEST',

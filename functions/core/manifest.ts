@@ -118,7 +118,7 @@ export const parseManifest = (raw: Uint8Array, hints: ParseHints = {}): ParseRes
       problem: {
         code: 'DIGEST_MISMATCH',
         path: '',
-        message: `bytes hash to ${digest}, not the requested ${hints.expectedDigest}`,
+        message: `hashes to ${digest}, not the requested ${hints.expectedDigest}`,
         digest,
         size,
       },
@@ -201,6 +201,12 @@ const interpret = (json: unknown, raw: Uint8Array, digest: Digest, declared: str
     }
   }
 
+  // A descriptor that names a manifest (`mediaType`, `digest`, `size`) is the pointer, not the document.
+  const looksLikeDescriptor = doc.digest !== undefined && doc.size !== undefined;
+  if (looksLikeDescriptor && doc.schemaVersion === undefined && doc.layers === undefined && doc.manifests === undefined) {
+    throw new ShapeError('', 'is a content descriptor (mediaType, digest, size), not a manifest');
+  }
+
   const base = { raw, digest, size: raw.byteLength, mediaType, mediaTypeFrom };
   const role = roleOf(mediaType);
   switch (role) {
@@ -230,11 +236,22 @@ const describeRole = (mediaType: string): string => {
   return 'an image manifest';
 };
 
-/** Infers the media type of a body without `mediaType`, as regclient and containers/image do. */
+/** A short, bounded rendering of a JSON value for messages (never `JSON.stringify`: input may nest 100k deep). */
+const shown = (value: unknown): string => {
+  if (typeof value === 'string') return `"${truncate(value, 40)}"`;
+  if (typeof value === 'number' || typeof value === 'boolean') return truncate(String(value), 40);
+  if (value === null) return 'null';
+  return Array.isArray(value) ? 'an array' : 'an object';
+};
+
+/**
+ * Infers the media type of a body without `mediaType`, as regclient and containers/image do:
+ * `schemaVersion: 1` is schema 1, a `manifests` array an index, a `layers` array an image manifest.
+ * The shape decides even when `schemaVersion` is missing, so the parser can then name that field.
+ */
 const sniff = (doc: Record<string, unknown>): string | undefined => {
-  if (doc.schemaVersion === undefined) return undefined;
-  if (doc.schemaVersion !== 1 && doc.schemaVersion !== 2) {
-    throw new ShapeError('schemaVersion', `must be 1 or 2, found ${truncate(JSON.stringify(doc.schemaVersion) ?? '')}`);
+  if (doc.schemaVersion !== undefined && doc.schemaVersion !== 1 && doc.schemaVersion !== 2) {
+    throw new ShapeError('schemaVersion', `must be 1 or 2, found ${shown(doc.schemaVersion)}`);
   }
   if (doc.schemaVersion === 1) {
     return doc.signatures === undefined ? MediaType.DockerSchema1 : MediaType.DockerSchema1Signed;
@@ -258,18 +275,21 @@ const notAManifestHint = (doc: Record<string, unknown>): string => {
   if (typeof doc._type === 'string' && doc._type.includes('in-toto')) {
     return 'is an in-toto statement (an attestation blob), not a manifest';
   }
+  if (doc.buildType !== undefined || doc.buildDefinition !== undefined) {
+    return 'is a bare SLSA provenance predicate (an attestation blob), not a manifest';
+  }
   if (doc.rootfs !== undefined || (doc.architecture !== undefined && doc.os !== undefined)) {
     return 'is an image config blob, not a manifest';
   }
-  if (doc.digest !== undefined && doc.size !== undefined) return 'is a descriptor, not a manifest';
+  if (doc.digest !== undefined && doc.size !== undefined)
+    return 'is a content descriptor (mediaType, digest, size), not a manifest';
   return 'is not a manifest: it has no mediaType, schemaVersion, manifests or layers';
 };
 
 const expectSchemaVersion = (doc: Record<string, unknown>, expected: 1 | 2): void => {
   if (doc.schemaVersion === undefined) throw new ShapeError('schemaVersion', 'is required');
   if (doc.schemaVersion !== expected) {
-    const found = typeof doc.schemaVersion === 'string' ? `"${truncate(doc.schemaVersion)}"` : JSON.stringify(doc.schemaVersion);
-    throw new ShapeError('schemaVersion', `must be ${expected}, found ${truncate(String(found))}`);
+    throw new ShapeError('schemaVersion', `must be ${expected}, found ${shown(doc.schemaVersion)}`);
   }
 };
 

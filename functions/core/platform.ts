@@ -24,15 +24,17 @@ const ARCH_ALIASES: Readonly<Record<string, string>> = {
 };
 
 /**
- * Normalises a platform: lowercase, architecture aliases folded, and the `v8` variant dropped from
- * arm64 (every arm64 is v8 or later, so `arm64/v8` and `arm64` are the same target).
+ * Normalises a platform: lowercase, architecture aliases folded, and the baseline variant dropped
+ * (every arm64 is v8 or later, so `arm64/v8` and `arm64` are the same target; `amd64/v1` is the
+ * x86-64 baseline itself), as containerd's `platforms.Normalize` does.
  */
 export const normalizePlatform = (platform: Platform): Platform => {
   const os = platform.os.toLowerCase();
   const rawArch = platform.architecture.toLowerCase();
   const architecture = ARCH_ALIASES[rawArch] ?? rawArch;
   let variant = platform.variant?.toLowerCase();
-  if (architecture === 'arm64' && (variant === 'v8' || variant === '')) variant = undefined;
+  if (architecture === 'arm64' && (variant === 'v8' || variant === '8')) variant = undefined;
+  if (architecture === 'amd64' && variant === 'v1') variant = undefined;
   return {
     os,
     architecture,

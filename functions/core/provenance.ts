@@ -51,12 +51,21 @@ const ciOf = (url: string | null): { ciRunUrl: string | null; ciProvider: CiProv
   return { ciRunUrl: null, ciProvider: null };
 };
 
-/** Splits BuildKit's `https://host/repo.git#<sha>` config-source URIs. */
+/**
+ * Splits BuildKit's git context URIs, `https://host/repo.git#<ref>[:<subdir>]`, into the repository
+ * and the ref (the `:subdir` part names a folder, not a revision).
+ */
 const splitGitUri = (uri: string | null): { source: string | null; revision: string | null } => {
   if (uri === null) return { source: null, revision: null };
   const hash = uri.indexOf('#');
-  return hash === -1 ? { source: uri, revision: null } : { source: uri.slice(0, hash), revision: text(uri.slice(hash + 1)) };
+  if (hash === -1) return { source: uri, revision: null };
+  const fragment = uri.slice(hash + 1);
+  const colon = fragment.indexOf(':');
+  return { source: text(uri.slice(0, hash)), revision: text(colon === -1 ? fragment : fragment.slice(0, colon)) };
 };
+
+/** The sha1 a git config source was resolved to (`configSource.digest.sha1`), if recorded. */
+const gitDigest = (configSource: Json | undefined): string | null => text(object(configSource?.digest)?.sha1);
 
 const BUILDKIT_METADATA = 'https://mobyproject.org/buildkit@v1#metadata';
 
@@ -70,14 +79,16 @@ const fromV02 = (predicateType: string, predicate: Json): BuildProvenance => {
   const configSource = object(invocation?.configSource);
   const builderId = text(object(predicate.builder)?.id);
   const max = predicate.buildConfig !== undefined || buildkit?.source !== undefined || buildkit?.layers !== undefined;
+  // Builds from a git context record the repository in configSource rather than in vcs metadata.
+  const git = splitGitUri(text(configSource?.uri));
   return {
     predicateType,
     mode: max ? 'max' : 'min',
     builderId,
     buildType: text(predicate.buildType),
     ...ciOf(builderId),
-    vcsSource: text(vcs?.source),
-    vcsRevision: text(vcs?.revision),
+    vcsSource: text(vcs?.source) ?? git.source,
+    vcsRevision: text(vcs?.revision) ?? gitDigest(configSource) ?? git.revision,
     dockerfile: text(configSource?.entryPoint),
     frontend: text(parameters?.frontend),
     builderPlatform: text(environment?.platform),
@@ -112,7 +123,7 @@ const fromV1 = (predicateType: string, predicate: Json): BuildProvenance => {
     buildType: text(definition?.buildType),
     ...fallback,
     vcsSource: text(vcs?.source) ?? git.source,
-    vcsRevision: text(vcs?.revision) ?? git.revision,
+    vcsRevision: text(vcs?.revision) ?? gitDigest(configSource) ?? git.revision,
     dockerfile: text(configSource?.path),
     frontend: text(request?.frontend),
     builderPlatform: text(internal?.builderPlatform),
