@@ -1,6 +1,6 @@
-import type { ReasonCode, Severity } from './lambda-rules.js';
+import type { ReasonCode, RuleStatus, Severity } from './lambda-rules.js';
 import type { LambdaArchitecture } from './platform.js';
-import type { TreeMark, VerdictName } from './verdict.js';
+import type { SubjectKind, TreeMark, VerdictName } from './verdict.js';
 
 /**
  * Where the subject lives and what the guard did about it. Everything here except the numbers
@@ -96,6 +96,25 @@ export interface Paragraph {
   readonly body: string;
 }
 
+/** The subject as renderers name it. Strings are raw (hostile until escaped). */
+export interface ExplainedSubject {
+  /** `my-repo:v7`, `my-repo@sha256:0123456789ab`, the CLI source, or the short digest: what people call it. */
+  readonly reference: string;
+  readonly repository: string | null;
+  readonly tag: string | null;
+  readonly digest: string;
+  readonly mediaType: string;
+  readonly kind: SubjectKind;
+  readonly source: string | null;
+}
+
+/** Why one build tool's fix is listed first. */
+export interface ToolMatch {
+  readonly tool: BuildTool;
+  /** "the provenance names a GitHub Actions run", "the repository name is a CDK asset repository". */
+  readonly because: string;
+}
+
 /**
  * The story a person needs, as data shared by every renderer (terminal, email, Slack, Chatbot):
  * what the tag really is, why Lambda refuses it, what to deploy now, and how to fix the build.
@@ -110,5 +129,18 @@ export interface Explanation {
   /** Matching tool first. Empty when nothing needs fixing. */
   readonly fixes: readonly Fix[];
   readonly builder: BuilderSummary | null;
-  readonly findings: readonly { readonly code: ReasonCode; readonly severity: Severity; readonly message: string }[];
+  readonly findings: readonly {
+    readonly code: ReasonCode;
+    readonly severity: Severity;
+    readonly message: string;
+    /** Whether AWS/OCI document the rule behind the code or it is inferred from practice. */
+    readonly status: RuleStatus;
+  }[];
+  readonly subject: ExplainedSubject;
+  /** Tags the guard wrote or would write, as the context reported them. */
+  readonly tagging: readonly TagOutcome[];
+  /** What to do after the fix (redeploy functions stuck in `InvalidImage`, tag-to-digest resolution). Our prose; may hold `code`. */
+  readonly notes: readonly string[];
+  /** Why the first fix is first; `null` when nothing pointed at a tool. */
+  readonly matchedTool: ToolMatch | null;
 }

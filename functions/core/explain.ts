@@ -1,0 +1,466 @@
+import { assertNever } from './assert-never.js';
+import { detectBuildTools } from './detect-build-tool.js';
+import { shortDigest } from './digest.js';
+import type {
+  BuilderSummary,
+  BuildTool,
+  DeployNow,
+  ExplainedSubject,
+  Explanation,
+  Fix,
+  Paragraph,
+  SubjectContext,
+  TagOutcome,
+  TreeLine,
+} from './explanation.js';
+import { type ReasonCode, ruleFor } from './lambda-rules.js';
+import { codeSafe, inertText, truncateText } from './plain-text.js';
+import { type LambdaArchitecture, parseLambdaArchitecture } from './platform.js';
+import { afterFixNotes, type RemedyContext, type RemedyTopic, remediesFor } from './remedies.js';
+import type { Reason, ReportedPlatform, TreeNode, Verdict } from './verdict.js';
+
+/** Longest summary we produce; the registry strings inside it are already bounded, this bounds the rest. */
+const MAX_SUMMARY = 400;
+/** Longest tree label kept: labels can carry registry text (unknown predicate types). */
+const MAX_LABEL = 160;
+
+const LAMBDA_ERROR = 'The image manifest, config or layer media type for the source image <uri> is not supported.';
+
+/** The tree, depth first, one line per node. */
+export const flattenTree = (node: TreeNode, depth = 0): TreeLine[] => [
+  { depth, mark: node.mark, label: truncateText(node.label, MAX_LABEL), digest: node.digest, mediaType: node.mediaType },
+  ...node.children.flatMap((child) => flattenTree(child, depth + 1)),
+];
+
+/**
+ * At most `max` tree lines for a renderer, always keeping the root and the line marked deployable
+ * (the one a person acts on), with how many were left out.
+ */
+export const visibleTreeLines = (lines: readonly TreeLine[], max: number): { lines: TreeLine[]; omitted: number } => {
+  if (lines.length <= max) return { lines: [...lines], omitted: 0 };
+  const keep = Math.max(1, max);
+  const kept = lines.slice(0, keep);
+  const chosen = lines.findIndex((line) => line.mark === 'ok');
+  if (chosen >= keep && keep >= 2) {
+    const line = lines[chosen];
+    if (line !== undefined) kept[keep - 1] = line;
+  }
+  return { lines: kept, omitted: lines.length - kept.length };
+};
+
+const formatReported = (platform: ReportedPlatform | null): string | null =>
+  platform === null
+    ? null
+    : [platform.os, platform.architecture, platform.variant].filter((part) => part !== undefined).join('/');
+
+const referenceOf = (verdict: Verdict, context: SubjectContext): string => {
+  const digest = shortDigest(verdict.subject.digest);
+  if (context.repository !== null) {
+    return context.tag === null ? `${context.repository}@${digest}` : `${context.repository}:${context.tag}`;
+  }
+  if (context.source !== null) return context.source;
+  return context.tag ?? digest;
+};
+
+interface IndexShape {
+  readonly platforms: readonly string[];
+  readonly images: number;
+  readonly attestations: number;
+  readonly provenanceAttestations: number;
+  readonly sbomAttestations: number;
+  readonly soci: number;
+  readonly others: ReadonlyMap<string, number>;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Predicate types per attestation, from the IMAGE_INDEX details (which classify bounds to 50 entries). */
+const predicateTypesFrom = (reason: Reason | undefined): string[][] => {
+  const entries = reason?.details.entries;
+  if (!Array.isArray(entries)) return [];
+  return entries
+    .filter((entry): entry is Record<string, unknown> => isRecord(entry) && entry.role === 'attestation')
+    .map((entry) =>
+      Array.isArray(entry.predicateTypes) ? entry.predicateTypes.filter((t): t is string => typeof t === 'string') : [],
+    );
+};
+
+const OTHER_WORDS: Readonly<Record<string, string>> = {
+  signature: 'signature',
+  sbom: 'SBOM',
+  'helm-chart': 'Helm chart',
+  'buildkit-history': 'build record',
+  referrer: 'referrer',
+  artifact: 'artifact',
+  index: 'nested index',
+  invalid: 'unreadable entry',
+};
+
+const shapeOf = (verdict: Verdict): IndexShape => {
+  const children = verdict.tree.children;
+  const imageNodes = children.filter((child) => child.role === 'runnable' || child.role === 'image');
+  const predicates = predicateTypesFrom(verdict.reasons.find((r) => r.code === 'IMAGE_INDEX'));
+  const others = new Map<string, number>();
+  for (const child of children) {
+    if (child.role === 'runnable' || child.role === 'image' || child.role === 'attestation' || child.role === 'soci-index')
+      continue;
+    const word = OTHER_WORDS[child.role] ?? child.role;
+    others.set(word, (others.get(word) ?? 0) + 1);
+  }
+  return {
+    platforms: [...new Set(imageNodes.map((node) => node.platform ?? 'unknown platform'))],
+    images: imageNodes.length,
+    attestations: children.filter((child) => child.role === 'attestation').length,
+    provenanceAttestations: predicates.filter((types) => types.some((t) => t.startsWith('https://slsa.dev/provenance/'))).length,
+    sbomAttestations: predicates.filter((types) => types.some((t) => t.includes('spdx') || t.includes('cyclonedx'))).length,
+    soci: children.filter((child) => child.role === 'soci-index').length,
+    others,
+  };
+};
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+const describeComposition = (shape: IndexShape): string => {
+  const parts: string[] = [];
+  if (shape.images > 0) {
+    parts.push(
+      shape.platforms.length <= 3 && shape.images === shape.platforms.length
+        ? `${shape.platforms.join(', ')} image${shape.images === 1 ? '' : 's'}`
+        : plural(shape.images, 'image'),
+    );
+  }
+  if (shape.attestations > 0) {
+    const kind =
+      shape.provenanceAttestations === shape.attestations
+        ? 'provenance attestation'
+        : shape.sbomAttestations === shape.attestations
+          ? 'SBOM attestation'
+          : 'attestation';
+    parts.push(shape.attestations === 1 ? kind : plural(shape.attestations, kind));
+  }
+  if (shape.soci > 0) parts.push(shape.soci === 1 ? 'SOCI index' : plural(shape.soci, 'SOCI index'));
+  for (const [word, n] of shape.others) parts.push(n === 1 ? word : plural(n, word));
+  return parts.length === 0 ? 'empty' : parts.join(' + ');
+};
+
+const firstOf = (reasons: readonly Reason[], severity: Reason['severity']): Reason | undefined =>
+  reasons.find((r) => r.severity === severity);
+
+const summaryOf = (
+  verdict: Verdict,
+  reference: string,
+  shape: IndexShape | null,
+  deployNow: DeployNow | null,
+  strictOnly: boolean,
+): string => {
+  const ref = inertText(reference);
+  const reasons = verdict.reasons;
+  const warnings = reasons.filter((r) => r.severity === 'warning').length;
+  switch (verdict.verdict) {
+    case 'quarantined': {
+      if (shape !== null) {
+        const what = verdict.tree.label.startsWith('manifest list') ? 'a Docker manifest list' : 'an OCI image index';
+        const mismatch = reasons.find((r) => r.code === 'ARCHITECTURE_MISMATCH');
+        const tail =
+          deployNow !== null
+            ? `; deploy the ${deployNow.platform === null ? '' : `${deployNow.platform} `}image ${shortDigest(deployNow.digest)} instead`
+            : mismatch !== undefined
+              ? `; ${inertText(mismatch.message)}`
+              : '';
+        return truncateText(`${ref} is ${what} (${describeComposition(shape)}): Lambda will refuse it${tail}`, MAX_SUMMARY);
+      }
+      if (verdict.subject.kind === 'unknown') {
+        const problem = firstOf(reasons, 'error');
+        return truncateText(`${ref} could not be read: ${inertText(problem?.message ?? 'unreadable manifest')}`, MAX_SUMMARY);
+      }
+      if (strictOnly) {
+        const warning = firstOf(reasons, 'warning');
+        return truncateText(`${ref} is quarantined in strict mode: ${inertText(warning?.message ?? 'warnings')}`, MAX_SUMMARY);
+      }
+      const errors = reasons.filter((r) => r.severity === 'error');
+      const first = errors[0];
+      const more = errors.length > 1 ? ` (and ${plural(errors.length - 1, 'more problem')})` : '';
+      return truncateText(`${ref} cannot run on Lambda: ${inertText(first?.message ?? 'see the findings')}${more}`, MAX_SUMMARY);
+    }
+    case 'deployable': {
+      const platform = formatReported(verdict.platform);
+      const what = platform === null ? 'a single image manifest' : `a single ${platform} image`;
+      const tail = warnings > 0 ? `; ${plural(warnings, 'warning')} to review` : '';
+      return truncateText(`${ref} is ${what}: Lambda can deploy it${tail}`, MAX_SUMMARY);
+    }
+    case 'skipped': {
+      const skip = reasons.find((r) => r.code === 'NOT_A_CONTAINER_IMAGE');
+      return truncateText(`${ref}: ${inertText(skip?.message ?? 'not a container image')}; nothing to check`, MAX_SUMMARY);
+    }
+    default:
+      return assertNever(verdict.verdict, 'verdict');
+  }
+};
+
+const UNVERIFIED_NOTE = ' Unverified: AWS does not document this; the guard infers it from reported failures.';
+
+const indexParagraphs = (shape: IndexShape): Paragraph[] => {
+  const paragraphs: Paragraph[] = [];
+  if (shape.attestations > 0) {
+    paragraphs.push(
+      {
+        title: 'What a provenance attestation is',
+        body: 'BuildKit records how an image was built (when, on which builder, from which source and Dockerfile) as an SLSA provenance attestation, an in-toto statement. It does so by default in docker buildx 0.10+, docker/build-push-action 3.3+, and plain `docker build` on Docker Engine 29 or Docker Desktop 4.34+ with the containerd image store.',
+      },
+      {
+        title: 'Why it turns the tag into an index',
+        body: 'The attestation is not part of the image, so BuildKit stores it as a second manifest (platform `unknown/unknown`) next to the image and pushes an OCI image index listing both. The tag now names that index, not the image: ECR shows one "Image Index" and untagged "Images", one of them about 0 MB.',
+      },
+    );
+  }
+  if (shape.images >= 2) {
+    paragraphs.push({
+      title: 'Why a multi-platform index is refused',
+      body: `The tag holds images for ${shape.platforms.length <= 4 ? shape.platforms.join(', ') : plural(shape.images, 'platform')}. A Lambda function runs one architecture, and Lambda does not support multi-architecture container images: each function needs a tag (or digest) that names one image manifest.`,
+    });
+  } else if (shape.attestations === 0) {
+    paragraphs.push({
+      title: 'Why a single-platform index is refused',
+      body: 'Even an index with one image is an index. Docker Engine 29 `docker push`, `docker buildx imagetools create` and SOCI v2 conversion all wrap a single image this way.',
+    });
+  }
+  if (shape.soci > 0) {
+    paragraphs.push({
+      title: 'About the SOCI index',
+      body: 'A SOCI v2 conversion adds a SOCI index entry (for lazy loading on ECS/Fargate) and makes the tag an index. Lambda does not use SOCI: deploy the image manifest by digest, or keep the SOCI-enabled index on a separate tag.',
+    });
+  }
+  paragraphs.push({
+    title: 'Why Lambda refuses it',
+    body: `Lambda deploys a single image manifest (Docker v2 schema 2 or OCI), never an image index, even one with a single platform. Deploying this tag fails with: "${LAMBDA_ERROR}"`,
+  });
+  return paragraphs;
+};
+
+const CODE_TITLES: Readonly<Record<ReasonCode, string>> = {
+  MALFORMED_MANIFEST: 'The manifest cannot be read',
+  DIGEST_MISMATCH: 'The content does not match its digest',
+  IMAGE_INDEX: 'The tag names an index',
+  SCHEMA1_MANIFEST: 'Schema 1 manifest',
+  NOT_LINUX: 'Not a Linux image',
+  UNSUPPORTED_ARCHITECTURE: 'Architecture Lambda does not run',
+  ARCHITECTURE_MISMATCH: 'Image and function architectures differ',
+  ENCRYPTED_LAYER: 'Encrypted layers',
+  FOREIGN_LAYER: 'Foreign layers',
+  UNSUPPORTED_LAYER_MEDIA_TYPE: 'Unsupported layer media type',
+  UNSUPPORTED_CONFIG_MEDIA_TYPE: 'Unsupported config media type',
+  IMAGE_TOO_LARGE: 'Image too large',
+  UNVERIFIED_LAYER_COMPRESSION: 'Layers that are not gzip',
+  NONDISTRIBUTABLE_LAYER: 'Non-distributable layers',
+  ARCHITECTURE_UNKNOWN: 'Architecture not checked',
+  LARGE_MANIFEST: 'Large manifest',
+  NOT_A_CONTAINER_IMAGE: 'Not a container image',
+};
+
+const EXTRA: Partial<Record<ReasonCode, string>> = {
+  ARCHITECTURE_UNKNOWN:
+    ' Give the guard `ecr:GetDownloadUrlForLayer` on the repository, or pass the CLI a `--blobs` folder holding the config, so it can read the image config.',
+  ARCHITECTURE_MISMATCH: ' The mismatch shows only when the function starts: `exec format error` (`Runtime.InvalidEntrypoint`).',
+  NOT_A_CONTAINER_IMAGE:
+    ' Registries store signatures, SBOMs, attestations, Helm charts and SOCI indexes next to images; they are never deployed to Lambda, so the guard neither tags nor quarantines them.',
+};
+
+/** One paragraph per reason code (other than IMAGE_INDEX, which has its own story), messages grouped. */
+const reasonParagraphs = (reasons: readonly Reason[]): Paragraph[] => {
+  const byCode = new Map<ReasonCode, Reason[]>();
+  for (const reason of reasons) {
+    if (reason.code === 'IMAGE_INDEX') continue;
+    byCode.set(reason.code, [...(byCode.get(reason.code) ?? []), reason]);
+  }
+  return [...byCode.entries()].map(([code, group]) => {
+    const row = ruleFor(code);
+    const unverified = group.some((r) => r.status === 'unverified');
+    const messages = group.slice(0, 3).map((r) => truncateText(inertText(r.message), 300));
+    const more = group.length > 3 ? ` (and ${group.length - 3} more)` : '';
+    const severity = row.severity === 'warning' ? 'Warning: ' : '';
+    return {
+      title: `${severity}${CODE_TITLES[code]} (${code}${unverified ? ', unverified' : ''})`,
+      body: `${row.rule} Here: ${messages.join('; ')}${more}.${EXTRA[code] ?? ''}${unverified ? UNVERIFIED_NOTE : ''}`,
+    };
+  });
+};
+
+const TOPIC_OF: Readonly<Record<Exclude<ReasonCode, 'IMAGE_INDEX'>, RemedyTopic | null>> = {
+  MALFORMED_MANIFEST: 'unreadable-manifest',
+  DIGEST_MISMATCH: 'unreadable-manifest',
+  SCHEMA1_MANIFEST: 'schema1',
+  NOT_LINUX: 'not-linux',
+  UNSUPPORTED_ARCHITECTURE: 'unsupported-architecture',
+  ARCHITECTURE_MISMATCH: 'architecture-mismatch',
+  ENCRYPTED_LAYER: 'encrypted-layer',
+  FOREIGN_LAYER: 'foreign-layer',
+  UNSUPPORTED_LAYER_MEDIA_TYPE: 'unsupported-media-type',
+  UNSUPPORTED_CONFIG_MEDIA_TYPE: 'unsupported-media-type',
+  IMAGE_TOO_LARGE: 'image-too-large',
+  UNVERIFIED_LAYER_COMPRESSION: 'layer-compression',
+  NONDISTRIBUTABLE_LAYER: 'nondistributable-layer',
+  ARCHITECTURE_UNKNOWN: null,
+  LARGE_MANIFEST: 'large-manifest',
+  NOT_A_CONTAINER_IMAGE: null,
+};
+
+const topicsOf = (verdict: Verdict, shape: IndexShape | null): RemedyTopic[] => {
+  const topics: RemedyTopic[] = [];
+  for (const reason of verdict.reasons) {
+    const topic =
+      reason.code === 'IMAGE_INDEX'
+        ? shape === null || shape.attestations > 0
+          ? 'attestation-index'
+          : shape.images >= 2
+            ? 'multi-platform-index'
+            : 'single-platform-index'
+        : TOPIC_OF[reason.code];
+    if (topic !== null && !topics.includes(topic)) topics.push(topic);
+  }
+  return topics;
+};
+
+const architectureOfPlatform = (platform: string | null): LambdaArchitecture | null => {
+  if (platform === null || !platform.startsWith('linux/')) return null;
+  return parseLambdaArchitecture(platform.slice('linux/'.length)) ?? null;
+};
+
+/** Matched tools first (in evidence order), the catalogue order otherwise; stable. */
+const orderFixes = (fixes: readonly Fix[], matched: readonly BuildTool[]): Fix[] => {
+  const rank = (fix: Fix): number => {
+    const i = matched.indexOf(fix.tool);
+    return i === -1 ? matched.length : i;
+  };
+  return fixes
+    .map((fix, position) => ({ fix, position }))
+    .sort((a, b) => rank(a.fix) - rank(b.fix) || a.position - b.position)
+    .map((entry) => entry.fix);
+};
+
+const USABLE: readonly TagOutcome['outcome'][] = ['created', 'unchanged', 'planned'];
+
+const deployNowOf = (verdict: Verdict, context: SubjectContext): DeployNow | null => {
+  const uri = context.repositoryUri;
+  if (verdict.verdict === 'quarantined' && verdict.deployableChild !== null) {
+    const child = verdict.deployableChild;
+    const written = context.tagging.find(
+      (t) => t.purpose === 'deployable-child' && t.digest === child.digest && USABLE.includes(t.outcome),
+    );
+    const tag = written?.tag ?? null;
+    return {
+      digest: child.digest,
+      platform: formatReported(child.platform),
+      uriByDigest: uri === null ? null : `${uri}@${child.digest}`,
+      uriByTag: uri === null || tag === null ? null : `${uri}:${tag}`,
+      tag,
+    };
+  }
+  if (verdict.verdict === 'deployable') {
+    const tag = context.tag;
+    return {
+      digest: verdict.subject.digest,
+      platform: formatReported(verdict.platform),
+      uriByDigest: uri === null ? null : `${uri}@${verdict.subject.digest}`,
+      uriByTag: uri === null || tag === null ? null : `${uri}:${tag}`,
+      tag,
+    };
+  }
+  return null;
+};
+
+const tagNotes = (tagging: readonly TagOutcome[]): string[] =>
+  tagging
+    .filter((t) => t.outcome === 'immutable' || t.outcome === 'failed')
+    .map((t) =>
+      t.outcome === 'immutable'
+        ? `The guard could not write the tag \`${codeSafe(t.tag)}\`: the repository has immutable tags. Deploy by digest instead, or allow the guard's tags with an exclusion filter.`
+        : `The guard could not write the tag \`${codeSafe(t.tag)}\`${t.message === undefined ? '' : `: ${truncateText(inertText(t.message), 200)}`}.`,
+    );
+
+const builderOf = (verdict: Verdict, tool: BuildTool | null): BuilderSummary | null => {
+  const p = verdict.provenance;
+  if (p === null) return null;
+  return {
+    ciRunUrl: p.ciRunUrl,
+    builderId: p.builderId,
+    buildType: p.buildType,
+    vcsSource: p.vcsSource,
+    vcsRevision: p.vcsRevision,
+    dockerfile: p.dockerfile,
+    tool: p.ciProvider === 'github-actions' ? 'github-actions' : tool,
+    mode: p.mode,
+  };
+};
+
+/**
+ * Turns a verdict into the story a person needs, as data every renderer shares: a one-line
+ * summary, the tree, why Lambda refuses it, what to deploy now, and fixes with the build tool the
+ * evidence points at first. Deployable and skipped verdicts get a short story and no fixes.
+ *
+ * @example
+ * const explanation = explain(classify(evidence), { repository: 'app', tag: 'v7', … });
+ * explanation.fixes[0]?.tool; // 'github-actions' when the provenance names a GitHub Actions run
+ */
+export const explain = (verdict: Verdict, context: SubjectContext): Explanation => {
+  const reference = referenceOf(verdict, context);
+  const shape =
+    verdict.subject.kind === 'index' && verdict.reasons.some((r) => r.code === 'IMAGE_INDEX') ? shapeOf(verdict) : null;
+  const deployNow = deployNowOf(verdict, context);
+  const strictOnly = verdict.verdict === 'quarantined' && !verdict.reasons.some((r) => r.severity === 'error');
+  const matches = detectBuildTools(verdict, context);
+  const matched = matches.map((m) => m.tool);
+
+  const why: Paragraph[] = [];
+  if (shape !== null) why.push(...indexParagraphs(shape));
+  why.push(...reasonParagraphs(verdict.reasons));
+
+  let fixes: Fix[] = [];
+  if (verdict.verdict === 'quarantined') {
+    const runnable = verdict.tree.children.filter((c) => c.role === 'runnable').map((c) => architectureOfPlatform(c.platform));
+    const imageArchitecture = verdict.platform?.lambdaArchitecture ?? runnable.find((a) => a !== null) ?? null;
+    const remedy: RemedyContext = {
+      repositoryUri: context.repositoryUri,
+      tag: context.tag,
+      architecture: context.architectures[0] ?? verdict.deployableChild?.platform?.lambdaArchitecture ?? imageArchitecture,
+      imageArchitecture,
+      childDigest: verdict.deployableChild?.digest ?? null,
+      matched,
+    };
+    fixes = orderFixes(
+      topicsOf(verdict, shape).flatMap((topic) => remediesFor(topic, remedy)),
+      matched,
+    );
+  }
+
+  const imageUri =
+    deployNow?.uriByTag ??
+    deployNow?.uriByDigest ??
+    (context.repositoryUri !== null && context.tag !== null ? `${context.repositoryUri}:${context.tag}` : null);
+  const notes = [...(verdict.verdict === 'quarantined' ? afterFixNotes(imageUri) : []), ...tagNotes(context.tagging)];
+
+  const subject: ExplainedSubject = {
+    reference,
+    repository: context.repository,
+    tag: context.tag,
+    digest: verdict.subject.digest,
+    mediaType: verdict.subject.mediaType,
+    kind: verdict.subject.kind,
+    source: context.source,
+  };
+
+  return {
+    verdict: verdict.verdict,
+    summary: summaryOf(verdict, reference, shape, deployNow, strictOnly),
+    tree: flattenTree(verdict.tree),
+    why,
+    deployNow,
+    fixes,
+    builder: builderOf(verdict, matched[0] ?? null),
+    findings: verdict.reasons.map((r) => ({ code: r.code, severity: r.severity, message: r.message, status: r.status })),
+    subject,
+    tagging: context.tagging,
+    notes,
+    matchedTool: matches[0] ?? null,
+  };
+};

@@ -1,0 +1,360 @@
+/**
+ * The machine JSON: the CLI's `--json` output and the SNS `sqs` / `lambda` payloads. This is a public
+ * contract (schemaVersion 1): add fields, never rename or remove them. {@link VERDICT_JSON_SCHEMA}
+ * describes it and the tests hold the output to it.
+ */
+import { explain } from './explain.js';
+import type { SubjectContext, TagOutcome } from './explanation.js';
+import type { GuardFailure } from './guard-failure.js';
+import type { ReasonCode, RuleStatus, Severity } from './lambda-rules.js';
+import type { ArtifactKind } from './media-type.js';
+import { ELLIPSIS } from './plain-text.js';
+import type { BuildProvenance } from './provenance.js';
+import type { ReportedPlatform, SubjectKind, TreeNode, Verdict, VerdictName } from './verdict.js';
+
+/** The event fields the guard adds to the machine JSON; an ECR `PushEvent` fits as it is. */
+export interface GuardEventFields {
+  readonly eventId: string;
+  readonly account: string;
+  readonly region: string;
+  /** EventBridge `time`; may be empty. */
+  readonly time: string;
+  readonly repository: string;
+}
+
+/** How much of the unbounded parts (tree, reason details) to keep; unbounded by default. */
+export interface JsonBounds {
+  /** Children kept per tree node; the rest are counted in `omittedChildren`. */
+  readonly maxTreeChildren?: number;
+  /** Longest string kept in labels and reason details. */
+  readonly maxString?: number;
+  /** Longest array kept in reason details. */
+  readonly maxArray?: number;
+  /** Reasons kept (an index of 2,000 broken entries has 2,000). */
+  readonly maxReasons?: number;
+}
+
+/** A tree node in the JSON. */
+export interface TreeJson {
+  readonly digest: string;
+  readonly mediaType: string;
+  readonly size: number;
+  readonly role: TreeNode['role'];
+  readonly kind: SubjectKind;
+  readonly platform: string | null;
+  readonly mark: TreeNode['mark'];
+  readonly label: string;
+  readonly children: readonly TreeJson[];
+  /** Present only when children were left out to fit a size limit. */
+  readonly omittedChildren?: number;
+}
+
+/** One reason in the JSON. */
+export interface ReasonJson {
+  readonly code: ReasonCode;
+  readonly severity: Severity;
+  readonly message: string;
+  readonly details: Readonly<Record<string, unknown>>;
+  readonly status: RuleStatus;
+}
+
+/** The `--json` document. */
+export interface VerdictJson {
+  readonly schemaVersion: 1;
+  readonly verdict: VerdictName;
+  readonly subject: {
+    readonly digest: string;
+    readonly mediaType: string;
+    readonly kind: SubjectKind;
+    readonly size: number;
+    readonly repository: string | null;
+    readonly tag: string | null;
+    readonly source: string | null;
+    readonly artifactKind?: ArtifactKind;
+  };
+  readonly reasons: readonly ReasonJson[];
+  readonly platform: ReportedPlatform | null;
+  readonly deployableChild: {
+    readonly digest: string;
+    readonly mediaType: string;
+    readonly size: number;
+    readonly platform: ReportedPlatform | null;
+  } | null;
+  readonly tree: TreeJson;
+  readonly provenance: BuildProvenance | null;
+}
+
+/** The SNS `sqs` / `lambda` document: the verdict JSON plus the event and what the guard did. */
+export interface GuardMessageJson extends VerdictJson {
+  readonly type: 'verdict';
+  readonly eventId: string;
+  readonly eventTime: string | null;
+  readonly account: string;
+  readonly region: string;
+  readonly repository: string;
+  readonly tags: readonly TagOutcome[];
+  readonly deployNow: {
+    readonly digest: string;
+    readonly platform: string | null;
+    readonly uriByDigest: string | null;
+    readonly uriByTag: string | null;
+    readonly tag: string | null;
+  } | null;
+  /** True when parts were shortened to fit the SNS size limit. */
+  readonly truncated: boolean;
+}
+
+/** The SNS `sqs` / `lambda` document when the guard could not check a push. */
+export interface GuardFailureJson {
+  readonly schemaVersion: 1;
+  readonly type: 'error';
+  readonly verdict: 'error';
+  readonly error: { readonly code: string; readonly message: string };
+  readonly subject: { readonly digest: string; readonly tag: string | null; readonly repository: string };
+  readonly eventId: string;
+  readonly eventTime: string | null;
+  readonly account: string;
+  readonly region: string;
+  readonly repository: string;
+}
+
+const cut = (text: string, max: number): string =>
+  text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}${ELLIPSIS}`;
+
+/** Bounds every string and array inside a JSON value; objects keep all their keys. */
+const bound = (value: unknown, bounds: Required<JsonBounds>, depth = 0): unknown => {
+  if (typeof value === 'string') return cut(value, bounds.maxString);
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (typeof value === 'boolean' || value === null) return value;
+  if (depth > 16) return null;
+  if (Array.isArray(value)) return value.slice(0, bounds.maxArray).map((item) => bound(item, bounds, depth + 1));
+  if (typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, bound(item, bounds, depth + 1)]));
+  }
+  return null;
+};
+
+const resolve = (bounds: JsonBounds): Required<JsonBounds> => ({
+  maxTreeChildren: bounds.maxTreeChildren ?? Number.POSITIVE_INFINITY,
+  maxString: bounds.maxString ?? Number.POSITIVE_INFINITY,
+  maxArray: bounds.maxArray ?? Number.POSITIVE_INFINITY,
+  maxReasons: bounds.maxReasons ?? Number.POSITIVE_INFINITY,
+});
+
+const treeJson = (node: TreeNode, bounds: Required<JsonBounds>): TreeJson => {
+  const children = node.children.slice(0, bounds.maxTreeChildren);
+  // Never drop the deployable child: it is the one line a consumer acts on.
+  const chosen = node.children.find((child) => child.mark === 'ok');
+  if (chosen !== undefined && !children.includes(chosen) && children.length > 0) children[children.length - 1] = chosen;
+  const omitted = node.children.length - children.length;
+  return {
+    digest: node.digest,
+    mediaType: node.mediaType,
+    size: node.size,
+    role: node.role,
+    kind: node.kind,
+    platform: node.platform === null ? null : cut(node.platform, bounds.maxString),
+    mark: node.mark,
+    label: cut(node.label, bounds.maxString),
+    children: children.map((child) => treeJson(child, bounds)),
+    ...(omitted > 0 ? { omittedChildren: omitted } : {}),
+  };
+};
+
+const provenanceJson = (provenance: BuildProvenance | null, bounds: Required<JsonBounds>): BuildProvenance | null =>
+  provenance === null ? null : (bound(provenance, bounds) as BuildProvenance);
+
+/**
+ * The verdict as the `--json` contract: schemaVersion 1, verdict, subject, reasons, platform,
+ * deployableChild, tree and provenance.
+ */
+export const toVerdictJson = (verdict: Verdict, context: SubjectContext, bounds: JsonBounds = {}): VerdictJson => {
+  const b = resolve(bounds);
+  const child = verdict.deployableChild;
+  return {
+    schemaVersion: 1,
+    verdict: verdict.verdict,
+    subject: {
+      digest: verdict.subject.digest,
+      mediaType: verdict.subject.mediaType,
+      kind: verdict.subject.kind,
+      size: verdict.subject.size,
+      repository: context.repository,
+      tag: context.tag,
+      source: context.source,
+      ...(verdict.subject.artifactKind === undefined ? {} : { artifactKind: verdict.subject.artifactKind }),
+    },
+    reasons: verdict.reasons.slice(0, b.maxReasons).map((r) => ({
+      code: r.code,
+      severity: r.severity,
+      message: cut(r.message, b.maxString),
+      details: bound(r.details, b) as Record<string, unknown>,
+      status: r.status,
+    })),
+    platform: verdict.platform,
+    deployableChild:
+      child === null ? null : { digest: child.digest, mediaType: child.mediaType, size: child.size, platform: child.platform },
+    tree: treeJson(verdict.tree, b),
+    provenance: provenanceJson(verdict.provenance, b),
+  };
+};
+
+/** The SNS `sqs` / `lambda` payload: the verdict JSON plus event fields, tags and the deploy-now URIs. */
+export const toGuardMessageJson = (
+  verdict: Verdict,
+  context: SubjectContext,
+  event: GuardEventFields,
+  bounds: JsonBounds = {},
+): GuardMessageJson => {
+  const base = toVerdictJson(verdict, context, bounds);
+  const deployNow = explain(verdict, context).deployNow;
+  const truncated = JSON.stringify(base) !== JSON.stringify(toVerdictJson(verdict, context));
+  return {
+    ...base,
+    type: 'verdict',
+    eventId: event.eventId,
+    eventTime: event.time === '' ? null : event.time,
+    account: event.account,
+    region: event.region,
+    repository: event.repository,
+    tags: context.tagging,
+    deployNow,
+    truncated,
+  };
+};
+
+/** The SNS `sqs` / `lambda` payload for a push the guard could not check. */
+export const toGuardFailureJson = (failure: GuardFailure, maxMessage = 2000): GuardFailureJson => ({
+  schemaVersion: 1,
+  type: 'error',
+  verdict: 'error',
+  error: { code: failure.code, message: cut(failure.message, maxMessage) },
+  subject: { digest: failure.event.digest, tag: failure.event.tag, repository: failure.event.repository },
+  eventId: failure.event.eventId,
+  eventTime: failure.event.time === '' ? null : failure.event.time,
+  account: failure.event.account,
+  region: failure.event.region,
+  repository: failure.event.repository,
+});
+
+const nullable = (schema: Record<string, unknown>) => ({ oneOf: [schema, { type: 'null' }] });
+const str = { type: 'string' } as const;
+const nullableString = { type: ['string', 'null'] } as const;
+
+/** JSON Schema (2020-12) of {@link VerdictJson}, the `--json` output. */
+export const VERDICT_JSON_SCHEMA = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://ecr-lambda-guard.invalid/schemas/verdict-v1.json',
+  title: 'ecr-lambda-guard verdict',
+  type: 'object',
+  required: ['schemaVersion', 'verdict', 'subject', 'reasons', 'platform', 'deployableChild', 'tree', 'provenance'],
+  properties: {
+    schemaVersion: { const: 1 },
+    verdict: { enum: ['deployable', 'quarantined', 'skipped'] },
+    subject: {
+      type: 'object',
+      required: ['digest', 'mediaType', 'kind', 'size', 'repository', 'tag', 'source'],
+      properties: {
+        digest: str,
+        mediaType: str,
+        kind: { enum: ['index', 'image', 'schema1', 'artifact', 'unknown'] },
+        size: { type: 'integer' },
+        repository: nullableString,
+        tag: nullableString,
+        source: nullableString,
+        artifactKind: {
+          enum: ['attestation', 'signature', 'sbom', 'helm-chart', 'soci-index', 'buildkit-history', 'referrer', 'artifact'],
+        },
+      },
+      additionalProperties: false,
+    },
+    reasons: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['code', 'severity', 'message', 'details', 'status'],
+        properties: {
+          code: { type: 'string', pattern: '^[A-Z][A-Z0-9_]*$' },
+          severity: { enum: ['error', 'warning', 'info'] },
+          message: str,
+          details: { type: 'object' },
+          status: { enum: ['confirmed', 'unverified'] },
+        },
+        additionalProperties: false,
+      },
+    },
+    platform: nullable({ $ref: '#/$defs/platform' }),
+    deployableChild: nullable({
+      type: 'object',
+      required: ['digest', 'mediaType', 'size', 'platform'],
+      properties: { digest: str, mediaType: str, size: { type: 'integer' }, platform: nullable({ $ref: '#/$defs/platform' }) },
+      additionalProperties: false,
+    }),
+    tree: { $ref: '#/$defs/node' },
+    provenance: nullable({ $ref: '#/$defs/provenance' }),
+  },
+  additionalProperties: false,
+  $defs: {
+    platform: {
+      type: 'object',
+      required: ['os', 'architecture', 'lambdaArchitecture', 'from'],
+      properties: {
+        os: str,
+        architecture: str,
+        variant: str,
+        lambdaArchitecture: { enum: ['x86_64', 'arm64', null] },
+        from: { enum: ['config', 'index'] },
+      },
+      additionalProperties: false,
+    },
+    node: {
+      type: 'object',
+      required: ['digest', 'mediaType', 'size', 'role', 'kind', 'platform', 'mark', 'label', 'children'],
+      properties: {
+        digest: str,
+        mediaType: str,
+        size: { type: 'integer' },
+        role: str,
+        kind: { enum: ['index', 'image', 'schema1', 'artifact', 'unknown'] },
+        platform: nullableString,
+        mark: { enum: ['ok', 'error', 'warning', 'ignored'] },
+        label: str,
+        children: { type: 'array', items: { $ref: '#/$defs/node' } },
+        omittedChildren: { type: 'integer' },
+      },
+      additionalProperties: false,
+    },
+    provenance: {
+      type: 'object',
+      required: [
+        'predicateType',
+        'mode',
+        'builderId',
+        'buildType',
+        'ciRunUrl',
+        'ciProvider',
+        'vcsSource',
+        'vcsRevision',
+        'dockerfile',
+        'frontend',
+        'builderPlatform',
+        'startedOn',
+      ],
+      properties: {
+        predicateType: str,
+        mode: { enum: ['min', 'max'] },
+        builderId: nullableString,
+        buildType: nullableString,
+        ciRunUrl: nullableString,
+        ciProvider: { enum: ['github-actions', 'gitlab-ci', 'other', null] },
+        vcsSource: nullableString,
+        vcsRevision: nullableString,
+        dockerfile: nullableString,
+        frontend: nullableString,
+        builderPlatform: nullableString,
+        startedOn: nullableString,
+      },
+      additionalProperties: false,
+    },
+  },
+} as const;

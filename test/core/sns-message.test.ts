@@ -1,0 +1,326 @@
+import { describe, expect, it } from 'vitest';
+import { type ClassifyOptions, classify, type Evidence } from '../../functions/core/classify.js';
+import type { SubjectContext, TagOutcome } from '../../functions/core/explanation.js';
+import type { GuardFailure } from '../../functions/core/guard-failure.js';
+import type { LambdaArchitecture } from '../../functions/core/platform.js';
+import {
+  buildFailureNotification,
+  buildVerdictNotification,
+  publishSize,
+  SNS_LIMITS,
+  type SnsPublishInput,
+  snsSubject,
+} from '../../functions/core/sns-message.js';
+import type { GuardEventFields } from '../../functions/core/verdict-json.js';
+import {
+  blobOf,
+  buildKitIndex,
+  evidenceOf,
+  imageManifest,
+  layerOf,
+  linuxImage,
+  withCorruptChildren,
+} from '../support/manifest-builders.js';
+
+const URI = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
+const GITHUB_RUN = 'https://github.com/acme/orders/actions/runs/9123456789';
+const KIB_256 = 262_144;
+
+const EVENT: GuardEventFields = {
+  eventId: '13cde686-328b-6117-af20-0e5566167482',
+  account: '123456789012',
+  region: 'eu-west-1',
+  time: '2026-02-13T10:00:00Z',
+  repository: 'orders-api',
+};
+
+const contextFor = (
+  tag: string | null,
+  architectures: readonly LambdaArchitecture[] = [],
+  tagging: readonly TagOutcome[] = [],
+  repository = 'orders-api',
+): SubjectContext => ({
+  repository,
+  tag,
+  repositoryUri: `${URI}/${repository}`,
+  region: 'eu-west-1',
+  architectures,
+  source: null,
+  tagging,
+});
+
+const seed = () =>
+  buildKitIndex({
+    architectures: ['arm64'],
+    provenance: { builderId: GITHUB_RUN, vcsSource: 'https://github.com/acme/orders', vcsRevision: '4f2c1e0d9b8a' },
+  });
+
+const notify = (evidence: Evidence, context: SubjectContext, options?: ClassifyOptions, maxBytes?: number): SnsPublishInput =>
+  buildVerdictNotification(
+    { verdict: classify(evidence, options), context, event: { ...EVENT, repository: context.repository ?? '' } },
+    maxBytes === undefined ? {} : { maxBytes },
+  );
+
+interface Parsed {
+  readonly default: string;
+  readonly email: string;
+  readonly https: string;
+  readonly sqs: string;
+  readonly lambda: string;
+}
+
+const parse = (input: SnsPublishInput): Parsed => JSON.parse(input.Message) as Parsed;
+
+/** The SNS rules for MessageStructure=json: an object, a string `default`, and only string values. */
+const expectValidStructure = (input: SnsPublishInput) => {
+  const message = JSON.parse(input.Message) as Record<string, unknown>;
+  expect(Object.keys(message)).toStrictEqual(['default', 'email', 'https', 'sqs', 'lambda']);
+  for (const value of Object.values(message)) expect(typeof value).toBe('string');
+  expect(input.MessageStructure).toBe('json');
+  expect(input.Subject).toMatch(/^[A-Za-z0-9!-/:-@[-`{-~][\x20-\x7e]*$/);
+  expect(input.Subject.length).toBeLessThan(100);
+};
+
+describe('buildVerdictNotification', () => {
+  it('publishes the seed story on every protocol', () => {
+    // Prepare
+    const story = seed();
+    const child = story.images[0]?.digest ?? '';
+    const tagging: TagOutcome[] = [
+      { tag: 'v7-quarantined', digest: story.index.digest, outcome: 'planned', purpose: 'verdict' },
+      { tag: 'v7-deployable', digest: child, outcome: 'planned', purpose: 'deployable-child' },
+    ];
+
+    // Act
+    const input = notify(story.evidence, contextFor('v7', ['arm64'], tagging), { architectures: ['arm64'] });
+    const message = parse(input);
+
+    // Assess
+    expectValidStructure(input);
+    expect(input.Subject).toBe('Quarantined: orders-api:v7 (IMAGE_INDEX)');
+    expect(input.MessageAttributes).toStrictEqual({
+      verdict: { DataType: 'String', StringValue: 'quarantined' },
+      repository: { DataType: 'String', StringValue: 'orders-api' },
+      reasons: { DataType: 'String.Array', StringValue: '["IMAGE_INDEX"]' },
+    });
+    expect(message.email).toBe(message.default);
+    expect(message.default.split('\n')[0]).toBe('✖ QUARANTINED  orders-api:v7');
+    expect(message.default).toContain(`  by digest   ${URI}/orders-api@${child}`);
+    expect(message.default).toContain('  1. GitHub Actions: docker/build-push-action');
+    expect(message.default).not.toContain('\u001b');
+    expect(JSON.parse(message.https)).toMatchObject({
+      version: '1.0',
+      source: 'custom',
+      content: { textType: 'client-markdown' },
+    });
+    expect(message.lambda).toBe(message.sqs);
+    expect(JSON.parse(message.sqs)).toMatchObject({
+      schemaVersion: 1,
+      type: 'verdict',
+      verdict: 'quarantined',
+      eventId: EVENT.eventId,
+      deployableChild: { digest: child },
+      tags: tagging,
+      truncated: false,
+    });
+    expect(publishSize(input)).toBeLessThan(64 * 1024);
+  });
+
+  it.each([
+    {
+      name: 'deployable image with the verdict attribute for filter policies',
+      make: () => {
+        const image = linuxImage('amd64');
+        return notify(evidenceOf(image.manifest, [], [image.config]), contextFor('v8'));
+      },
+      subject: 'Deployable: orders-api:v8',
+      verdict: 'deployable',
+      reasons: '[]',
+    },
+    {
+      name: 'skipped artifact',
+      make: () => {
+        const config = blobOf({ name: 'c', version: '1' }, 'application/vnd.cncf.helm.config.v1+json');
+        const chart = imageManifest({ config, layers: [layerOf('c', 'application/vnd.cncf.helm.chart.content.v1.tar+gzip')] });
+        return notify(evidenceOf(chart, [], [config]), contextFor('1.0.0', [], [], 'charts'));
+      },
+      subject: 'Skipped: charts:1.0.0 (not a container image)',
+      verdict: 'skipped',
+      reasons: '["NOT_A_CONTAINER_IMAGE"]',
+    },
+    {
+      name: 'architecture mismatch in an index',
+      make: () =>
+        notify(buildKitIndex({ architectures: ['arm64'] }).evidence, contextFor('v7', ['x86_64']), { architectures: ['x86_64'] }),
+      subject: 'Quarantined: orders-api:v7 (IMAGE_INDEX, ARCHITECTURE_MISMATCH)',
+      verdict: 'quarantined',
+      reasons: '["IMAGE_INDEX","ARCHITECTURE_MISMATCH"]',
+    },
+    {
+      name: 'strict mode on warnings',
+      make: () => {
+        const image = linuxImage('amd64', { layerMediaType: 'application/vnd.oci.image.layer.v1.tar+zstd' });
+        return notify(evidenceOf(image.manifest, [], [image.config]), contextFor('z'), { strict: true });
+      },
+      subject: 'Quarantined: orders-api:z (strict mode)',
+      verdict: 'quarantined',
+      reasons: '["UNVERIFIED_LAYER_COMPRESSION"]',
+    },
+    {
+      name: 'non-ASCII tag from a local layout',
+      make: () => notify(seed().evidence, contextFor('café-✓-\u202e\u0007v7')),
+      subject: 'Quarantined: orders-api:cafe- - v7 (IMAGE_INDEX)',
+      verdict: 'quarantined',
+      reasons: '["IMAGE_INDEX"]',
+    },
+  ])('$name', ({ make, subject, verdict, reasons }) => {
+    // Act
+    const input = make();
+
+    // Assess
+    expectValidStructure(input);
+    expect(input.Subject).toBe(subject);
+    expect(input.MessageAttributes.verdict?.StringValue).toBe(verdict);
+    expect(input.MessageAttributes.reasons?.StringValue).toBe(reasons);
+  });
+
+  it.each([
+    {
+      name: '2,000-entry index (1,000 images + 1,000 attestations)',
+      make: () =>
+        notify(
+          buildKitIndex({ architectures: Array.from({ length: 1000 }, () => 'arm64') }).evidence,
+          contextFor('wide', ['arm64']),
+          { architectures: ['arm64'] },
+        ),
+      deployNow: true,
+      omitted: true,
+    },
+    {
+      name: 'huge annotations (20 x 100 KB predicate types)',
+      make: () =>
+        notify(
+          buildKitIndex({
+            architectures: Array.from({ length: 20 }, () => 'arm64'),
+            predicateTypeAnnotation: `https://x.example/${'a'.repeat(100_000)}`,
+          }).evidence,
+          contextFor('big', ['arm64']),
+          { architectures: ['arm64'] },
+        ),
+      deployNow: true,
+      omitted: false,
+    },
+    {
+      name: '2,000 unreadable children (2,000 reasons)',
+      make: () =>
+        notify(
+          withCorruptChildren(buildKitIndex({ architectures: Array.from({ length: 1000 }, () => 'amd64') }).evidence),
+          contextFor('bad'),
+        ),
+      deployNow: false,
+      omitted: true,
+    },
+  ])('stays under 256 KiB: $name', ({ make, deployNow, omitted }) => {
+    // Act
+    const input = make();
+    const message = parse(input);
+    const machine = JSON.parse(message.sqs) as { truncated: boolean; schemaVersion: number; tree: { omittedChildren?: number } };
+
+    // Assess
+    expectValidStructure(input);
+    expect(publishSize(input)).toBeLessThan(KIB_256);
+    expect(machine.schemaVersion).toBe(1);
+    expect(machine.truncated).toBe(true);
+    expect((machine.tree.omittedChildren ?? 0) > 0).toBe(omitted);
+    expect(message.default).toMatch(/^✖ QUARANTINED {2}orders-api:/);
+    expect(message.default.includes('Deploy now')).toBe(deployNow);
+    expect(JSON.parse(message.https)).toMatchObject({ version: '1.0' });
+  });
+
+  it('cuts the text last, for a topic with a small size limit', () => {
+    // Act
+    const input = notify(
+      buildKitIndex({ architectures: Array.from({ length: 200 }, () => 'arm64') }).evidence,
+      contextFor('v7', ['arm64']),
+      { architectures: ['arm64'] },
+      8192,
+    );
+    const message = parse(input);
+
+    // Assess
+    expectValidStructure(input);
+    expect(publishSize(input)).toBeLessThanOrEqual(8192);
+    expect(message.default).toMatch(/^✖ QUARANTINED {2}orders-api:v7\n/);
+    expect(message.default).toContain('… (cut to fit the notification size limit)');
+    expect(JSON.parse(message.sqs)).toMatchObject({ schemaVersion: 1, truncated: true, verdict: 'quarantined' });
+  });
+});
+
+describe('snsSubject', () => {
+  it.each([
+    { input: 'Quarantined: orders-api:v7', output: 'Quarantined: orders-api:v7' },
+    { input: 'Déployé: café', output: 'Deploye: cafe' },
+    { input: '  \t leading space and tab', output: 'leading space and tab' },
+    { input: 'line\nbreak\r\nand\u0000nul', output: 'line break and nul' },
+    { input: '“quoted” — dash… →', output: '"quoted" - dash... ->' },
+    { input: '✖✔🚫', output: 'ecr-lambda-guard notification' },
+    { input: 'ＦＵＬＬ＿ＷＩＤＴＨ', output: 'FULL_WIDTH' },
+    { input: 'x'.repeat(150), output: `${'x'.repeat(96)}...` },
+  ])('snsSubject($input)', ({ input, output }) => {
+    // Act
+    const subject = snsSubject(input);
+
+    // Assess
+    expect(subject).toBe(output);
+    expect(subject.length).toBeLessThan(100);
+    expect(subject).toMatch(/^[\x21-\x7e][\x20-\x7e]*$/);
+  });
+
+  it('keeps the verdict and the codes when the reference is long', () => {
+    // Act
+    const input = notify(seed().evidence, contextFor(`v${'9'.repeat(299)}`));
+
+    // Assess
+    expect(input.Subject).toMatch(/^Quarantined: orders-api:v9+\.\.\. \(IMAGE_INDEX\)$/);
+    expect(input.Subject.length).toBe(SNS_LIMITS.subjectLength);
+  });
+});
+
+describe('buildFailureNotification', () => {
+  const failure = (code: string, tag: string | null): GuardFailure => ({
+    code,
+    message: 'User: arn:aws:sts::123456789012:assumed-role/guard is not authorized to perform: ecr:BatchGetImage <!channel>',
+    event: { ...EVENT, digest: `sha256:${'ab'.repeat(32)}`, tag },
+  });
+
+  it.each([
+    { code: 'ACCESS_DENIED', tag: 'v7', subject: 'Not checked: orders-api:v7 (ACCESS_DENIED)' },
+    { code: 'REPOSITORY_NOT_FOUND', tag: null, subject: 'Not checked: orders-api@sha256:abababababab (REPOSITORY_NOT_FOUND)' },
+  ])('reports $code with the error verdict attribute', ({ code, tag, subject }) => {
+    // Act
+    const input = buildFailureNotification(failure(code, tag));
+    const message = parse(input);
+
+    // Assess
+    expectValidStructure(input);
+    expect(input.Subject).toBe(subject);
+    expect(input.MessageAttributes).toStrictEqual({
+      verdict: { DataType: 'String', StringValue: 'error' },
+      repository: { DataType: 'String', StringValue: 'orders-api' },
+      reasons: { DataType: 'String.Array', StringValue: JSON.stringify([code]) },
+    });
+    expect(message.default).toMatch(/^! NOT CHECKED {2}orders-api/);
+    expect(JSON.parse(message.sqs)).toMatchObject({ type: 'error', verdict: 'error', error: { code }, eventId: EVENT.eventId });
+    expect(JSON.parse(message.https)).toMatchObject({ source: 'custom', metadata: { eventType: 'ecr-lambda-guard.error' } });
+    expect(message.https).not.toContain('<!channel>');
+  });
+
+  it('fits a huge error message under the limit', () => {
+    // Act
+    const input = buildFailureNotification({ ...failure('INTERNAL', 'v7'), message: 'e'.repeat(400_000) });
+
+    // Assess
+    expectValidStructure(input);
+    expect(publishSize(input)).toBeLessThan(KIB_256);
+  });
+});
