@@ -86,11 +86,13 @@ export const createEcrRegistry = (client: ECRClient, options: EcrRegistryOptions
           const digestText = image.imageId?.imageDigest;
           const parsed = digestText === undefined ? undefined : parseDigest(digestText);
           if (image.imageManifest === undefined || parsed === undefined || !parsed.ok) continue;
-          const requested = chunk.find((id) =>
-            'digest' in id
-              ? id.digest === parsed.digest
-              : image.imageId?.imageTag !== undefined && id.tag === image.imageId.imageTag,
-          );
+          // ECR echoes the tag of images asked for by tag; the same digest can be asked for both ways
+          // (a deployable push and its own `-deployable` probe), so the tag decides first.
+          const tagged = image.imageId?.imageTag;
+          const requested =
+            tagged === undefined
+              ? chunk.find((id) => 'digest' in id && id.digest === parsed.digest)
+              : chunk.find((id) => 'tag' in id && id.tag === tagged);
           if (requested === undefined) continue;
           found.push({
             requested,
