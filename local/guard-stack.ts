@@ -43,6 +43,9 @@ export interface GuardStack {
   close(): Promise<void>;
 }
 
+/** The function timeout the CDK construct deploys by default (`Duration.minutes(1)`). */
+export const GUARD_TIMEOUT_SECONDS = 60;
+
 const BUNDLE_CANDIDATES = ['./lambda/on-ecr-push.mjs', '../dist/lambda/on-ecr-push.mjs'];
 
 /** The built bundle, wherever this module runs from (source tree or the bundled CLI). */
@@ -93,7 +96,9 @@ export const startGuardStack = async (options: GuardStackOptions = {}): Promise<
       if (handler === undefined) throw new Error('the guard is not deployed yet');
       return handler(event, context);
     },
-    ...(options.runtime === undefined ? {} : { runtime: options.runtime }),
+    // The deployed function's timeout (infra/guard-settings.ts: one minute), not Lambda's 3-second
+    // default: SDK backoff under ECR throttling must not turn into a local-only timeout and retry.
+    runtime: { timeoutSeconds: GUARD_TIMEOUT_SECONDS, ...options.runtime },
     endpoint: { region, account, ...options.endpoint },
   });
   const clientConfig = { region, endpoint: stack.endpoint.url, maxAttempts: 1 };

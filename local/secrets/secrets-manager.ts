@@ -1,0 +1,98 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createInputReader } from '../input-reader.js';
+import { ServiceError } from '../service-error.js';
+import type { LocalState, SecretRecord } from '../state.js';
+
+/** The `x-amz-target` prefix of Secrets Manager (awsJson1_1). */
+export const SECRETS_MANAGER_TARGET_PREFIX = 'secretsmanager.';
+
+const INVALID_PARAMETER = 'InvalidParameterException';
+const NAME_RULE = { min: 1, max: 512, pattern: /^[A-Za-z0-9/_+=.@-]+$/, patternText: '[a-zA-Z0-9/_+=.@-]+' } as const;
+
+const notFound = (message = "Secrets Manager can't find the specified secret."): ServiceError =>
+  new ServiceError('ResourceNotFoundException', message);
+
+/** Finds a secret by name, full ARN, or partial ARN (the ARN without its random six-character suffix). */
+const findSecret = (state: LocalState, id: string): SecretRecord | undefined => {
+  const byName = state.secrets.get(id);
+  if (byName !== undefined) return byName;
+  return [...state.secrets.values()].find((secret) => secret.arn === id || secret.arn.slice(0, -7) === id);
+};
+
+const readSecretValue = (input: Record<string, unknown>): { secretString: string | null; secretBinaryBase64: string | null } => {
+  const reader = createInputReader(input, INVALID_PARAMETER);
+  const secretString = reader.optionalString('SecretString', { max: 65_536 }) ?? null;
+  const secretBinaryBase64 = reader.optionalString('SecretBinary', { max: 87_384 }) ?? null;
+  if (secretString !== null && secretBinaryBase64 !== null) {
+    throw new ServiceError(
+      INVALID_PARAMETER,
+      "You can't specify both a binary secret value and a string secret value in the same secret.",
+    );
+  }
+  return { secretString, secretBinaryBase64 };
+};
+
+/** CreateSecret (one version, staged `AWSCURRENT`). */
+const createSecret = (state: LocalState, body: unknown, now: number): unknown => {
+  const reader = createInputReader(body, INVALID_PARAMETER);
+  const name = reader.requiredString('Name', NAME_RULE);
+  const token = reader.optionalString('ClientRequestToken', { min: 32, max: 64 });
+  const description = reader.optionalString('Description', { max: 2048 }) ?? null;
+  const value = readSecretValue(reader.input);
+  if (state.secrets.has(name)) {
+    throw new ServiceError('ResourceExistsException', `The operation failed because the secret ${name} already exists.`);
+  }
+  // Secret ARNs end in a hyphen and six random characters, so a re-created secret gets a new ARN.
+  const suffix = randomBytes(6).toString('base64url').replace(/[-_]/g, 'x').slice(0, 6);
+  const secret: SecretRecord = {
+    arn: `arn:aws:secretsmanager:${state.region}:${state.account}:secret:${name}-${suffix}`,
+    name,
+    versionId: token ?? randomUUID(),
+    ...value,
+    description,
+    createdAtEpochMs: now,
+  };
+  state.secrets.set(name, secret);
+  state.markDirty();
+  return { ARN: secret.arn, Name: secret.name, VersionId: secret.versionId };
+};
+
+/** GetSecretValue. */
+const getSecretValue = (state: LocalState, body: unknown): unknown => {
+  const reader = createInputReader(body, INVALID_PARAMETER);
+  const id = reader.requiredString('SecretId', { min: 1, max: 2048 });
+  const versionId = reader.optionalString('VersionId', { min: 32, max: 64 });
+  const stage = reader.optionalString('VersionStage', { min: 1, max: 256 });
+  const secret = findSecret(state, id);
+  if (secret === undefined) throw notFound();
+  if (versionId !== undefined && versionId !== secret.versionId) {
+    throw notFound(`Secrets Manager can't find the specified secret value for VersionId: ${versionId}`);
+  }
+  if (stage !== undefined && stage !== 'AWSCURRENT') {
+    throw notFound(`Secrets Manager can't find the specified secret value for staging label: ${stage}`);
+  }
+  return {
+    ARN: secret.arn,
+    Name: secret.name,
+    VersionId: secret.versionId,
+    ...(secret.secretString === null ? {} : { SecretString: secret.secretString }),
+    ...(secret.secretBinaryBase64 === null ? {} : { SecretBinary: secret.secretBinaryBase64 }),
+    VersionStages: ['AWSCURRENT'],
+    CreatedDate: secret.createdAtEpochMs / 1000,
+  };
+};
+
+/** Runs one Secrets Manager operation (CreateSecret, GetSecretValue). */
+export const handleSecretsManager = (state: LocalState, operation: string, body: unknown, now: number): unknown => {
+  switch (operation) {
+    case 'CreateSecret':
+      return createSecret(state, body, now);
+    case 'GetSecretValue':
+      return getSecretValue(state, body);
+    default:
+      throw new ServiceError(
+        'UnknownOperationException',
+        `The local endpoint does not implement Secrets Manager operation ${operation}`,
+      );
+  }
+};

@@ -1,0 +1,295 @@
+import { execFile } from 'node:child_process';
+import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalEndpoint, startLocalEndpoint } from '../../local/server.js';
+import { imageManifest, sha256 } from './local-test-kit.js';
+
+/** The AWS CLI: Debian's /usr/bin/aws first (a pyenv shim may shadow it on PATH), else the first on PATH. */
+const findAws = (): string | null => {
+  const candidates = ['/usr/bin/aws', ...(process.env.PATH ?? '').split(delimiter).map((dir) => join(dir, 'aws'))];
+  for (const candidate of candidates) {
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here; try the next one
+    }
+  }
+  return null;
+};
+
+const aws = findAws();
+const required = process.env.REQUIRE_TOOLS === '1';
+if (aws === null && !required)
+  console.warn('aws-cli.test.ts: the AWS CLI (aws) is not installed; skipping the wire-format tests against it');
+
+interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+// Each CLI run starts a Python interpreter (1-3 s on a busy two-core machine), hence the longer timeout.
+describe('the real AWS CLI against the local endpoint', { timeout: 90_000 }, () => {
+  let endpoint: LocalEndpoint;
+  let work: string;
+
+  const run = (args: readonly string[]): Promise<CliResult> =>
+    new Promise((resolve) => {
+      execFile(
+        aws ?? 'aws',
+        ['--endpoint-url', endpoint.url, '--output', 'json', '--no-cli-pager', ...args],
+        {
+          env: {
+            PATH: process.env.PATH ?? '',
+            HOME: work,
+            AWS_ACCESS_KEY_ID: 'x',
+            AWS_SECRET_ACCESS_KEY: 'x',
+            AWS_DEFAULT_REGION: 'us-east-1',
+            AWS_EC2_METADATA_DISABLED: 'true',
+            AWS_CONFIG_FILE: join(work, 'no-config'),
+            AWS_SHARED_CREDENTIALS_FILE: join(work, 'no-credentials'),
+          },
+          timeout: 25_000,
+        },
+        (error, stdout, stderr) =>
+          resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr }),
+      );
+    });
+
+  const json = async (args: readonly string[]): Promise<Record<string, unknown>> => {
+    const result = await run(args);
+    if (result.code !== 0) throw new Error(`aws ${args.join(' ')} failed (${result.code}): ${result.stderr}`);
+    return JSON.parse(result.stdout) as Record<string, unknown>;
+  };
+
+  beforeAll(async () => {
+    endpoint = await startLocalEndpoint();
+    work = mkdtempSync(join(tmpdir(), 'aws-cli-local-'));
+  });
+  afterAll(async () => {
+    await endpoint?.close();
+    if (work !== undefined) rmSync(work, { recursive: true, force: true });
+  });
+
+  it.runIf(aws === null && required)('has the AWS CLI installed (REQUIRE_TOOLS=1)', () => {
+    // Assess
+    expect(aws, 'REQUIRE_TOOLS=1 but no aws executable was found').not.toBeNull();
+  });
+
+  describe.skipIf(aws === null)('ECR (awsJson1_1)', () => {
+    const image = imageManifest({ seed: 'cli' });
+    // Odd whitespace: only byte-exact storage keeps this digest.
+    const manifestText = `{\n\t"schemaVersion" : 2 ,${image.text.slice(1).replace('"config"', '  "config"')}\n`;
+
+    it('creates a repository', async () => {
+      // Act
+      const created = await json([
+        'ecr',
+        'create-repository',
+        '--repository-name',
+        'cli/app',
+        '--image-tag-mutability',
+        'IMMUTABLE',
+      ]);
+
+      // Assess
+      expect(created.repository).toMatchObject({
+        repositoryName: 'cli/app',
+        repositoryArn: 'arn:aws:ecr:us-east-1:123456789012:repository/cli/app',
+        imageTagMutability: 'IMMUTABLE',
+      });
+      expect(endpoint.state.repositories.get('cli/app')?.repository.imageTagMutability).toBe('IMMUTABLE');
+    });
+
+    it('puts a manifest from a file byte for byte', async () => {
+      // Prepare
+      const file = join(work, 'manifest.json');
+      writeFileSync(file, manifestText);
+
+      // Act
+      const put = await json([
+        'ecr',
+        'put-image',
+        '--repository-name',
+        'cli/app',
+        '--image-manifest',
+        `file://${file}`,
+        '--image-tag',
+        'v1',
+      ]);
+
+      // Assess
+      expect(put.image).toMatchObject({
+        imageId: { imageDigest: sha256(manifestText), imageTag: 'v1' },
+        imageManifest: manifestText,
+      });
+      expect(endpoint.state.repositories.get('cli/app')?.images.get(sha256(manifestText))?.manifest).toBe(manifestText);
+    });
+
+    it.each([
+      { name: 'the same push again', args: ['--image-tag', 'v1'], seed: null, code: 'ImageAlreadyExistsException' },
+      {
+        name: 'an immutable tag moved to another image',
+        args: ['--image-tag', 'v1'],
+        seed: 'other',
+        code: 'ImageTagAlreadyExistsException',
+      },
+    ])('reports $code for $name', async ({ args, seed, code }) => {
+      // Prepare
+      const file = join(work, `manifest-${code}.json`);
+      writeFileSync(file, seed === null ? manifestText : imageManifest({ seed }).text);
+
+      // Act
+      const result = await run([
+        'ecr',
+        'put-image',
+        '--repository-name',
+        'cli/app',
+        '--image-manifest',
+        `file://${file}`,
+        ...args,
+      ]);
+
+      // Assess
+      expect(result.code).toBe(254);
+      expect(result.stderr).toContain(`An error occurred (${code}) when calling the PutImage operation`);
+    });
+
+    it('gets images and failures with batch-get-image', async () => {
+      // Act
+      const got = await json([
+        'ecr',
+        'batch-get-image',
+        '--repository-name',
+        'cli/app',
+        '--image-ids',
+        'imageTag=v1',
+        'imageTag=missing',
+        '--accepted-media-types',
+        'application/vnd.oci.image.manifest.v1+json',
+      ]);
+
+      // Assess
+      expect(got.images).toEqual([
+        {
+          registryId: '123456789012',
+          repositoryName: 'cli/app',
+          imageId: { imageDigest: sha256(manifestText), imageTag: 'v1' },
+          imageManifest: manifestText,
+          imageManifestMediaType: 'application/vnd.oci.image.manifest.v1+json',
+        },
+      ]);
+      expect(got.failures).toEqual([
+        { imageId: { imageTag: 'missing' }, failureCode: 'ImageNotFound', failureReason: 'Requested image not found' },
+      ]);
+    });
+
+    it('describes images with a push timestamp the CLI can parse', async () => {
+      // Act
+      const described = await json(['ecr', 'describe-images', '--repository-name', 'cli/app']);
+
+      // Assess
+      const [detail] = described.imageDetails as Record<string, unknown>[];
+      expect(detail).toMatchObject({
+        imageDigest: sha256(manifestText),
+        imageTags: ['v1'],
+        imageManifestMediaType: 'application/vnd.oci.image.manifest.v1+json',
+        artifactMediaType: 'application/vnd.oci.image.config.v1+json',
+      });
+      expect(Number.isNaN(Date.parse(String(detail?.imagePushedAt)))).toBe(false);
+    });
+  });
+
+  describe.skipIf(aws === null)('SNS (query protocol, XML)', () => {
+    const topicArn = 'arn:aws:sns:us-east-1:123456789012:cli-guard';
+
+    it('creates a topic and subscribes an SQS queue with raw delivery and an email address', async () => {
+      // Act
+      const topic = await json(['sns', 'create-topic', '--name', 'cli-guard']);
+      const queue = await json([
+        'sns',
+        'subscribe',
+        '--topic-arn',
+        topicArn,
+        '--protocol',
+        'sqs',
+        '--notification-endpoint',
+        'arn:aws:sqs:us-east-1:123456789012:inbox',
+        '--attributes',
+        'RawMessageDelivery=true',
+      ]);
+      const email = await json([
+        'sns',
+        'subscribe',
+        '--topic-arn',
+        topicArn,
+        '--protocol',
+        'email',
+        '--notification-endpoint',
+        'dev@example.com',
+      ]);
+
+      // Assess
+      expect(topic.TopicArn).toBe(topicArn);
+      expect(queue.SubscriptionArn).toMatch(new RegExp(`^${topicArn}:`));
+      expect(email.SubscriptionArn).toBe('pending confirmation');
+      expect([...endpoint.state.subscriptions.values()].map((subscription) => subscription.attributes)).toEqual([
+        { RawMessageDelivery: 'true' },
+        {},
+      ]);
+    });
+
+    it('publishes a per-protocol message with attributes', async () => {
+      // Act
+      const published = await json([
+        'sns',
+        'publish',
+        '--topic-arn',
+        topicArn,
+        '--message-structure',
+        'json',
+        '--message',
+        JSON.stringify({ default: 'plain', sqs: 'for the queue', email: 'for people' }),
+        '--subject',
+        'ECR guard: quarantined',
+        '--message-attributes',
+        JSON.stringify({ verdict: { DataType: 'String', StringValue: 'quarantined' } }),
+      ]);
+
+      // Assess
+      const deliveries = endpoint.deliveries.list().filter((delivery) => delivery.messageId === published.MessageId);
+      expect(deliveries.map((delivery) => [delivery.protocol, delivery.body])).toEqual([
+        ['sqs', 'for the queue'],
+        ['email', 'for people'],
+      ]);
+      expect(deliveries[0]?.messageAttributes).toEqual({ verdict: { DataType: 'String', StringValue: 'quarantined' } });
+      expect(deliveries[1]?.subject).toBe('ECR guard: quarantined');
+    });
+
+    it.each([
+      {
+        name: 'a subject starting with a space',
+        topic: topicArn,
+        args: ['--message', 'm', '--subject', ' bad'],
+        error: 'InvalidParameter',
+      },
+      {
+        name: 'a json structure without default',
+        topic: topicArn,
+        args: ['--message', '{"sqs":"x"}', '--message-structure', 'json'],
+        error: 'InvalidParameter',
+      },
+      { name: 'an unknown topic', topic: `${topicArn}-missing`, args: ['--message', 'm'], error: 'NotFound' },
+    ])('reports $error for $name', async ({ topic, args, error }) => {
+      // Act
+      const result = await run(['sns', 'publish', '--topic-arn', topic, ...args]);
+
+      // Assess
+      expect(result.code).toBe(254);
+      expect(result.stderr).toContain(`An error occurred (${error}) when calling the Publish operation`);
+    });
+  });
+});
