@@ -1,0 +1,51 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+
+/** What the guard's alarms watch. */
+export interface GuardAlarmTargets {
+  /** The checking function. */
+  readonly handler: lambda.IFunction;
+  /** Events EventBridge could not deliver. */
+  readonly ruleDeadLetterQueue: sqs.IQueue;
+  /** Events the function gave up on. */
+  readonly failureQueue: sqs.IQueue;
+}
+
+// Any single failure matters (each is a push nobody checked), so every alarm fires on one.
+const alarm = (scope: Construct, id: string, metric: cloudwatch.IMetric, description: string): cloudwatch.Alarm =>
+  new cloudwatch.Alarm(scope, id, {
+    alarmDescription: description,
+    metric,
+    threshold: 1,
+    evaluationPeriods: 1,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
+
+/** Alarms on function errors and on any message waiting in either dead-letter queue. */
+export const createGuardAlarms = (scope: Construct, targets: GuardAlarmTargets): cloudwatch.Alarm[] => {
+  const period = Duration.minutes(5);
+  return [
+    alarm(
+      scope,
+      'FunctionErrorsAlarm',
+      targets.handler.metricErrors({ period, statistic: cloudwatch.Stats.SUM }),
+      'The ECR Lambda guard failed on a push; Lambda retries twice, then the event goes to the failure queue.',
+    ),
+    alarm(
+      scope,
+      'RuleDeadLetterQueueAlarm',
+      targets.ruleDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: cloudwatch.Stats.MAXIMUM }),
+      'EventBridge could not deliver an ECR push to the guard; the event waits in the rule dead-letter queue.',
+    ),
+    alarm(
+      scope,
+      'FailureQueueAlarm',
+      targets.failureQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: cloudwatch.Stats.MAXIMUM }),
+      'The guard gave up on an ECR push after retries; the event waits in the failure queue.',
+    ),
+  ];
+};

@@ -1,0 +1,150 @@
+import { Duration } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { DEFAULTS } from '../functions/config/env-names.js';
+import { LAMBDA_ARCHITECTURES, type LambdaArchitecture } from '../functions/core/platform.js';
+import { guardTagSuffixes, parseTagTemplate, type TagTemplate } from '../functions/core/tag-template.js';
+import type { EcrLambdaGuardProps } from './ecr-lambda-guard-props.js';
+import { GuardConfigError } from './guard-config-error.js';
+import type { SlackChannel } from './slack-options.js';
+import { resolveWatchedRepositories, validateRepositoryPattern } from './watched-repositories.js';
+
+/** The guard's props with every default applied and every value checked. */
+export interface GuardSettings {
+  /** Include patterns in effect (`['*']` for all; the CDK asset pattern added when it applies). */
+  readonly watched: readonly string[];
+  /** Exclude patterns, applied by the function. */
+  readonly excluded: readonly string[];
+  /** Target architectures, deduplicated. */
+  readonly architectures: readonly LambdaArchitecture[];
+  /** Quarantine tag template. */
+  readonly quarantine: TagTemplate;
+  /** Deployable tag template. */
+  readonly deployable: TagTemplate;
+  /** Every suffix the guard's own tags can end with. */
+  readonly guardTagSuffixes: readonly string[];
+  /** Wildcard exclusion filters covering the guard's tags, one per template. */
+  readonly tagMutabilityExclusionFilters: readonly string[];
+  /** Whether the function writes tags. */
+  readonly writeTags: boolean;
+  /** Whether deployable pushes are notified too. */
+  readonly notifyOnDeployable: boolean;
+  /** Whether warnings quarantine. */
+  readonly strict: boolean;
+  /** Whether untagged pushes are checked. */
+  readonly checkUntagged: boolean;
+  /** Largest provenance statement read, in bytes. */
+  readonly provenanceMaxBytes: number;
+  /** CloudWatch namespace of the embedded metrics. */
+  readonly metricsNamespace: string;
+  /** Email addresses subscribed to the topic. */
+  readonly emailSubscriptions: readonly string[];
+  /** The Chatbot channel, checked. */
+  readonly slackChannel?: SlackChannel;
+  /** Whether alarms notify the topic. */
+  readonly alarmsNotifyTopic: boolean;
+  /** Log retention. */
+  readonly logRetention: logs.RetentionDays;
+  /** Function memory in MB. */
+  readonly memorySize: number;
+  /** Function timeout. */
+  readonly timeout: Duration;
+  /** Reserved concurrency. */
+  readonly reservedConcurrency: number;
+}
+
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+// AWS::Chatbot::SlackChannelConfiguration patterns.
+const SLACK_WORKSPACE_ID = /^[0-9A-Z]{1,255}$/;
+const SLACK_CHANNEL_ID = /^[A-Za-z0-9]{1,255}$/;
+
+const tagTemplate = (text: string, setting: string): TagTemplate => {
+  const parsed = parseTagTemplate(text);
+  if (!parsed.ok) throw new GuardConfigError(`${setting}: ${parsed.message}`);
+  return parsed.template;
+};
+
+const integerIn = (value: number, min: number, max: number, setting: string): number => {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new GuardConfigError(`${setting} must be an integer from ${min} to ${max}, found ${value}`);
+  }
+  return value;
+};
+
+const architecturesOf = (given: readonly string[] | undefined): readonly LambdaArchitecture[] => {
+  const architectures = [...new Set(given ?? DEFAULTS.TARGET_ARCHITECTURES.split(','))];
+  if (architectures.length === 0) throw new GuardConfigError('targetArchitectures must name at least one architecture');
+  return architectures.map((arch) => {
+    const known = LAMBDA_ARCHITECTURES.find((candidate) => candidate === arch.trim());
+    if (known === undefined) throw new GuardConfigError(`targetArchitectures: "${arch}" is not x86_64 or arm64`);
+    return known;
+  });
+};
+
+const timeoutOf = (given: Duration | undefined): Duration => {
+  const timeout = given ?? Duration.minutes(1);
+  integerIn(timeout.toSeconds(), 1, 900, 'timeout (seconds)');
+  return timeout;
+};
+
+const slackChannelOf = (channel: SlackChannel | undefined): { slackChannel?: SlackChannel } => {
+  if (channel === undefined) return {};
+  if (!SLACK_WORKSPACE_ID.test(channel.workspaceId)) {
+    throw new GuardConfigError(`slackChannel.workspaceId "${channel.workspaceId}" is not a Slack workspace id`);
+  }
+  if (!SLACK_CHANNEL_ID.test(channel.channelId)) {
+    throw new GuardConfigError(`slackChannel.channelId "${channel.channelId}" is not a Slack channel id`);
+  }
+  return { slackChannel: channel };
+};
+
+/**
+ * Applies the defaults (the function's own, from `DEFAULTS`) and refuses, naming the setting,
+ * anything that would only fail later in CloudFormation or in the function's first cold start.
+ */
+export const resolveGuardSettings = (props: EcrLambdaGuardProps): GuardSettings => {
+  const architectures = architecturesOf(props.targetArchitectures);
+  const quarantine = tagTemplate(props.quarantineTagTemplate ?? DEFAULTS.QUARANTINE_TAG_TEMPLATE, 'quarantineTagTemplate');
+  const deployable = tagTemplate(props.deployableTagTemplate ?? DEFAULTS.DEPLOYABLE_TAG_TEMPLATE, 'deployableTagTemplate');
+  if (quarantine.suffix === deployable.suffix) {
+    throw new GuardConfigError('quarantineTagTemplate and deployableTagTemplate must differ');
+  }
+  const metricsNamespace = props.metricsNamespace ?? DEFAULTS.METRICS_NAMESPACE;
+  if (metricsNamespace.trim() === '' || metricsNamespace.startsWith('AWS/')) {
+    throw new GuardConfigError(`metricsNamespace "${metricsNamespace}" must be non-empty and must not start with AWS/`);
+  }
+  const emailSubscriptions = props.emailSubscriptions ?? [];
+  for (const address of emailSubscriptions) {
+    if (!EMAIL.test(address)) throw new GuardConfigError(`emailSubscriptions: "${address}" is not an email address`);
+  }
+  return {
+    watched: resolveWatchedRepositories(props.watchRepositories, props.includeCdkAssetRepositories ?? true),
+    excluded: (props.excludeRepositories ?? []).map((pattern) =>
+      validateRepositoryPattern(pattern.trim(), 'excludeRepositories'),
+    ),
+    architectures,
+    quarantine,
+    deployable,
+    guardTagSuffixes: guardTagSuffixes([quarantine, deployable], architectures),
+    // `{arch}` becomes `*`: ECR allows at most five exclusion filters per repository, this needs two.
+    tagMutabilityExclusionFilters: [...new Set([quarantine, deployable].map((t) => `*${t.suffix.replaceAll('{arch}', '*')}`))],
+    writeTags: props.writeTags ?? true,
+    notifyOnDeployable: props.notifyOnDeployable ?? false,
+    strict: props.strict ?? false,
+    checkUntagged: props.checkUntagged ?? false,
+    // The function refuses more than 16 MiB (loadConfig); fail here instead of at its cold start.
+    provenanceMaxBytes: integerIn(
+      props.provenanceMaxBytes ?? DEFAULTS.PROVENANCE_MAX_BYTES,
+      0,
+      16 * 1024 * 1024,
+      'provenanceMaxBytes',
+    ),
+    metricsNamespace,
+    emailSubscriptions,
+    ...slackChannelOf(props.slackChannel),
+    alarmsNotifyTopic: props.alarmsNotifyTopic ?? true,
+    logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+    memorySize: integerIn(props.memorySize ?? 512, 128, 10240, 'memorySize'),
+    timeout: timeoutOf(props.timeout),
+    reservedConcurrency: integerIn(props.reservedConcurrency ?? 5, 1, 1000, 'reservedConcurrency'),
+  };
+};

@@ -1,0 +1,68 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import type { Construct } from 'constructs';
+import { EcrLambdaGuard, type EcrLambdaGuardProps } from './ecr-lambda-guard.js';
+import { GuardConfigError } from './guard-config-error.js';
+
+/** An SNS topic that exists outside the stack. */
+export interface ExistingTopic {
+  /** The topic's ARN; a standard topic, since Chatbot and email cannot subscribe to FIFO topics. */
+  readonly topicArn: string;
+  /**
+   * The customer managed KMS key the topic is encrypted with, so the function may use it.
+   * @default - the topic is unencrypted or uses the AWS managed key
+   */
+  readonly keyArn?: string;
+}
+
+/** Settings of the {@link GuardStack}: stack settings plus the guard's own. */
+export interface GuardStackProps extends StackProps {
+  /** The guard's settings; see {@link EcrLambdaGuardProps}. `topic` wins over `existingTopic`. */
+  readonly guard?: EcrLambdaGuardProps;
+  /**
+   * An existing topic to publish to, by ARN (what the app's context can name).
+   * @default - the guard creates an encrypted topic
+   */
+  readonly existingTopic?: ExistingTopic;
+}
+
+/** The deployable unit: one {@link EcrLambdaGuard} and the outputs an operator needs. */
+export class GuardStack extends Stack {
+  /** The guard this stack deploys. */
+  public readonly guard: EcrLambdaGuard;
+
+  constructor(scope: Construct, id: string, props: GuardStackProps = {}) {
+    super(scope, id, props);
+    const topic = props.guard?.topic ?? this.importTopic(props.existingTopic);
+    this.guard = new EcrLambdaGuard(this, 'Guard', { ...props.guard, ...(topic === undefined ? {} : { topic }) });
+
+    new CfnOutput(this, 'TopicArn', {
+      description: 'SNS topic with the verdicts: subscribe email, Chatbot, SQS or Lambda here',
+      value: this.guard.topic.topicArn,
+    });
+    new CfnOutput(this, 'FunctionName', { description: 'The guard function', value: this.guard.handler.functionName });
+    new CfnOutput(this, 'RuleDeadLetterQueueUrl', {
+      description: 'Pushes EventBridge could not deliver to the function',
+      value: this.guard.ruleDeadLetterQueue.queueUrl,
+    });
+    new CfnOutput(this, 'FailureQueueUrl', {
+      description: 'Pushes the function failed on after retries',
+      value: this.guard.failureQueue.queueUrl,
+    });
+    new CfnOutput(this, 'TagMutabilityExclusionFilters', {
+      description: 'IMMUTABLE_WITH_EXCLUSION wildcard filters that let the guard move its own tags',
+      value: this.guard.tagMutabilityExclusionFilters.join(','),
+    });
+  }
+
+  private importTopic(existing: ExistingTopic | undefined): sns.ITopic | undefined {
+    if (existing === undefined) return undefined;
+    if (!/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/.test(existing.topicArn)) {
+      throw new GuardConfigError(`existingTopic.topicArn "${existing.topicArn}" is not a standard SNS topic ARN`);
+    }
+    return sns.Topic.fromTopicAttributes(this, 'ExistingTopic', {
+      topicArn: existing.topicArn,
+      ...(existing.keyArn === undefined ? {} : { keyArn: existing.keyArn }),
+    });
+  }
+}
