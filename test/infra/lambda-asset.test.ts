@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SSM_READER_FILE } from '../../functions/config/lambda-build.js';
 import { LAMBDA_BUNDLE_OPTIONS } from '../../functions/config/bundle-options.js';
+import { SSM_READER_FILE } from '../../functions/config/lambda-build.js';
 import type { AssetManifest } from '../../infra/plain-template.js';
 import { functionEnvironment, type SynthesisedGuard, synthGuard } from './synth-guard.js';
 
@@ -88,9 +88,16 @@ const invokeBundle = (event: unknown): { exportType: string; outcome?: unknown; 
 describe('the synthesised Lambda asset', () => {
   it('holds the handler bundle named by the handler setting, the on-demand SSM reader, and their source maps', () => {
     const { module } = handlerParts();
-    expect(readdirSync(assetDir).sort()).toStrictEqual([`${module}.mjs`, `${module}.mjs.map`, SSM_READER_FILE, `${SSM_READER_FILE}.map`]);
+    expect(readdirSync(assetDir).sort()).toStrictEqual([
+      `${module}.mjs`,
+      `${module}.mjs.map`,
+      SSM_READER_FILE,
+      `${SSM_READER_FILE}.map`,
+    ]);
     // The handler is byte for byte what the project build writes to dist/lambda, which the local tests run.
-    expect(readFileSync(join(assetDir, `${module}.mjs`))).toStrictEqual(readFileSync(new URL(`../../dist/lambda/${module}.mjs`, import.meta.url)));
+    expect(readFileSync(join(assetDir, `${module}.mjs`))).toStrictEqual(
+      readFileSync(new URL(`../../dist/lambda/${module}.mjs`, import.meta.url)),
+    );
     const code = readFileSync(join(assetDir, `${module}.mjs`), 'utf8');
     expect(code).toContain(`//# sourceMappingURL=${module}.mjs.map`);
     // `mainFields: module,main` keeps CommonJS require shims (which throw under real ESM) out.
