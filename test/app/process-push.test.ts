@@ -1,0 +1,519 @@
+import { describe, expect, it } from 'vitest';
+import { createComposer } from '../../functions/app/compose-notifications.js';
+import { GuardError } from '../../functions/app/guard-error.js';
+import type { ChatPoster, Notifier, PublishRequest } from '../../functions/app/ports.js';
+import { type Composer, type GuardDeps, processPush } from '../../functions/app/process-push.js';
+import { loadConfig } from '../../functions/config/load-config.js';
+import type { Digest } from '../../functions/core/digest.js';
+import type { PushEvent } from '../../functions/core/push-event.js';
+import { type Fixture, helmChart, image, type SeedCase, seedCase } from '../support/fixture-factory.js';
+import { createMemoryRegistry } from '../support/memory-registry.js';
+
+const REPOSITORY = 'orders-service';
+const TOPIC = 'arn:aws:sns:us-east-1:123456789012:ecr-lambda-guard';
+
+const pushOf = (subject: { readonly digest: string }, tag: string | null, repository = REPOSITORY): PushEvent => ({
+  eventId: 'event-1',
+  account: '123456789012',
+  region: 'us-east-1',
+  time: '2026-11-25T00:00:00Z',
+  repository,
+  digest: subject.digest as Digest,
+  tag,
+  manifestMediaType: null,
+  artifactMediaType: null,
+});
+
+type MemoryRegistry = ReturnType<typeof createMemoryRegistry>;
+
+/** The pipeline over the in-memory registry, with recording fakes around the real composer. */
+const harness = (
+  options: {
+    readonly env?: Readonly<Record<string, string>>;
+    readonly publish?: Notifier['publish'];
+    readonly post?: ChatPoster['post'];
+    readonly memory?: MemoryRegistry;
+  } = {},
+) => {
+  const memory = options.memory ?? createMemoryRegistry();
+  const published: PublishRequest[] = [];
+  const posted: { text: string }[] = [];
+  const verdicts: Parameters<Composer['verdict']>[0][] = [];
+  const failures: Parameters<Composer['failure']>[0][] = [];
+  const logs: { level: string; message: string; fields: Record<string, unknown> }[] = [];
+  const metrics: string[] = [];
+  // Where the publish and the Slack post fell among the registry calls.
+  const marks: { at: number; op: string }[] = [];
+  const real = createComposer();
+  const deps: GuardDeps = {
+    config: loadConfig({ GUARD_TOPIC_ARN: TOPIC, AWS_REGION: 'us-east-1', GUARD_TARGET_ARCHITECTURES: 'arm64', ...options.env }),
+    registry: memory.registry,
+    notifier: {
+      publish: async (request) => {
+        marks.push({ at: memory.calls.length, op: 'publish' });
+        if (options.publish !== undefined) return options.publish(request);
+        published.push(request);
+        return { messageId: `message-${published.length}` };
+      },
+    },
+    chat: {
+      post: async (message) => {
+        marks.push({ at: memory.calls.length, op: 'chat' });
+        if (options.post !== undefined) return options.post(message);
+        posted.push({ text: message.text });
+        return { ok: true, detail: 'ok' };
+      },
+    },
+    composer: {
+      verdict: (input) => {
+        verdicts.push(input);
+        return real.verdict(input);
+      },
+      failure: (input) => {
+        failures.push(input);
+        return real.failure(input);
+      },
+    },
+    logger: {
+      info: (message, fields = {}) => logs.push({ level: 'INFO', message, fields }),
+      warn: (message, fields = {}) => logs.push({ level: 'WARN', message, fields }),
+      error: (message, fields = {}) => logs.push({ level: 'ERROR', message, fields }),
+    },
+    metrics: { count: (name) => metrics.push(name), flush: () => undefined },
+  };
+  /** Registry calls, publish and Slack post, in the order they happened. */
+  const sequence = (): string[] => {
+    const out: string[] = [];
+    memory.calls.forEach((call, i) => {
+      for (const mark of marks.filter((m) => m.at === i)) out.push(mark.op);
+      out.push(call.op);
+    });
+    for (const mark of marks.filter((m) => m.at === memory.calls.length)) out.push(mark.op);
+    return out;
+  };
+  return { deps, memory, published, posted, verdicts, failures, logs, metrics, sequence };
+};
+
+/** Puts the seed case in the registry: the index under `tag`, its children and blobs. */
+const addSeed = (memory: MemoryRegistry, seed: SeedCase, tag = 'v7'): void => {
+  memory.addManifest(seed.index.bytes, seed.index.mediaType, tag);
+  memory.addManifest(seed.image.bytes, seed.image.mediaType);
+  memory.addManifest(seed.attestation.manifest.bytes, seed.attestation.manifest.mediaType);
+  for (const blob of [seed.image.config, seed.attestation.manifest.config, seed.statement]) memory.addBlob(blob.bytes);
+};
+
+const addImage = (memory: MemoryRegistry, fixture: Fixture & { readonly config?: Fixture }, tag: string): void => {
+  memory.addManifest(fixture.bytes, fixture.mediaType, tag);
+  if (fixture.config !== undefined) memory.addBlob(fixture.config.bytes);
+};
+
+/** The machine JSON the `sqs` subscribers get. */
+const machineOf = (request: PublishRequest | undefined): { tags: unknown[]; verdict: string } => {
+  const structured = JSON.parse(request?.Message ?? '{}') as { sqs?: string };
+  return JSON.parse(structured.sqs ?? '{}') as { tags: unknown[]; verdict: string };
+};
+
+describe('processPush: the seed index', () => {
+  it('reads in three waves, notifies once, then writes the child tag and the verdict tag last', async () => {
+    // Prepare
+    const seed = seedCase({ architecture: 'arm64' });
+    const h = harness();
+    addSeed(h.memory, seed);
+
+    // Act
+    const outcome = await processPush(h.deps, pushOf(seed.index, 'v7'));
+
+    // Assess: the outcome
+    expect(outcome).toEqual({
+      kind: 'checked',
+      verdict: 'quarantined',
+      reasons: ['IMAGE_INDEX'],
+      tags: [
+        { tag: 'v7-deployable', digest: seed.image.digest, purpose: 'deployable-child', outcome: 'created' },
+        { tag: 'v7-quarantined', digest: seed.index.digest, purpose: 'verdict', outcome: 'created' },
+      ],
+      notificationId: 'message-1',
+      slack: 'ok',
+    });
+
+    // Assess: the waves — one BatchGetImage (subject + probes), one batch of children, the provenance blob, then notify, then tag
+    expect(h.sequence()).toEqual(['getImages', 'tagPolicy', 'getManifests', 'getBlob', 'publish', 'chat', 'putTag', 'putTag']);
+    expect(h.memory.calls.map((call) => `${call.op} ${call.detail}`)).toEqual([
+      `getImages ${seed.index.digest},v7,v7-quarantined,v7-deployable`,
+      'tagPolicy ',
+      `getManifests ${seed.image.digest},${seed.attestation.manifest.digest}`,
+      `getBlob ${seed.statement.digest}`,
+      `putTag v7-deployable=${seed.image.digest}`,
+      `putTag v7-quarantined=${seed.index.digest}`,
+    ]);
+
+    // Assess: what was announced, before any tag existed
+    expect(h.published).toHaveLength(1);
+    expect(h.published[0]?.Subject).toBe('Quarantined: orders-service:v7 (IMAGE_INDEX)');
+    expect(h.published[0]?.MessageAttributes).toEqual({
+      verdict: { DataType: 'String', StringValue: 'quarantined' },
+      repository: { DataType: 'String', StringValue: REPOSITORY },
+      reasons: { DataType: 'String.Array', StringValue: '["IMAGE_INDEX"]' },
+    });
+    expect(h.verdicts.map((input) => input.context.tagging.map((t) => [t.tag, t.outcome]))).toEqual([
+      [
+        ['v7-deployable', 'planned'],
+        ['v7-quarantined', 'planned'],
+      ],
+    ]);
+    expect(h.posted.map((post) => post.text)).toEqual([expect.stringMatching(/^Quarantined: orders-service:v7 /)]);
+    expect(h.memory.tags.get('v7-deployable')).toBe(seed.image.digest);
+    expect(h.memory.tags.get('v7-quarantined')).toBe(seed.index.digest);
+  });
+
+  it('takes a redelivery as a duplicate: no publish, no Slack post, no putTag', async () => {
+    // Prepare
+    const seed = seedCase({ architecture: 'arm64' });
+    const h = harness();
+    addSeed(h.memory, seed);
+    await processPush(h.deps, pushOf(seed.index, 'v7'));
+    const callsBefore = h.memory.calls.length;
+
+    // Act
+    const outcome = await processPush(h.deps, pushOf(seed.index, 'v7'));
+
+    // Assess
+    expect(outcome).toEqual({
+      kind: 'duplicate',
+      verdict: 'quarantined',
+      tags: [
+        { tag: 'v7-deployable', digest: seed.image.digest, outcome: 'unchanged', purpose: 'deployable-child' },
+        { tag: 'v7-quarantined', digest: seed.index.digest, outcome: 'unchanged', purpose: 'verdict' },
+      ],
+    });
+    expect(h.published).toHaveLength(1);
+    expect(h.posted).toHaveLength(1);
+    expect(h.memory.calls.slice(callsBefore).map((call) => call.op)).not.toContain('putTag');
+    expect(h.metrics).toContain('Duplicates');
+  });
+});
+
+describe('processPush: triage', () => {
+  it.each([
+    { name: 'a guard tag', env: {}, tag: 'v7-quarantined', code: 'GUARD_TAG' },
+    {
+      name: 'a custom guard tag with {arch}',
+      env: { GUARD_DEPLOYABLE_TAG_TEMPLATE: '{tag}-{arch}-ok' },
+      tag: 'v7-arm64-ok',
+      code: 'GUARD_TAG',
+    },
+    { name: 'an untagged push', env: {}, tag: null, code: 'UNTAGGED_PUSH' },
+    { name: 'an excluded repository', env: { GUARD_EXCLUDE_REPOSITORIES: 'orders-*' }, tag: 'v7', code: 'REPOSITORY_EXCLUDED' },
+    {
+      name: 'a repository outside the include list',
+      env: { GUARD_INCLUDE_REPOSITORIES: 'payments-*' },
+      tag: 'v7',
+      code: 'REPOSITORY_EXCLUDED',
+    },
+  ])('skips $name ($code) without a single registry call', async ({ env, tag, code }) => {
+    // Prepare
+    const seed = seedCase({ architecture: 'arm64' });
+    const h = harness({ env });
+    addSeed(h.memory, seed);
+
+    // Act
+    const outcome = await processPush(h.deps, pushOf(seed.index, tag));
+
+    // Assess
+    expect(outcome).toMatchObject({ kind: 'skipped', code });
+    expect(h.memory.calls).toEqual([]);
+    expect(h.sequence()).toEqual([]);
+    expect(h.logs.map((line) => [line.message, line.fields.skip])).toEqual([['skipped', code]]);
+  });
+
+  it('skips a push whose tag already names a newer image (SUPERSEDED) after one read', async () => {
+    // Prepare: v7 was pushed again since; this event is for the older digest
+    const seed = seedCase({ architecture: 'arm64' });
+    const newer = image({ platform: 'linux/arm64', layers: [{ seed: 'newer' }] });
+    const h = harness();
+    addSeed(h.memory, seed);
+    addImage(h.memory, newer, 'v7');
+
+    // Act
+    const outcome = await processPush(h.deps, pushOf(seed.index, 'v7'));
+
+    // Assess
+    expect(outcome).toMatchObject({ kind: 'skipped', code: 'SUPERSEDED' });
+    expect(h.sequence()).toEqual(['getImages', 'tagPolicy']);
+    expect(h.published).toEqual([]);
+  });
+});
+
+describe('processPush: a deployable single manifest', () => {
+  it.each([
+    { notify: 'false', published: [] },
+    { notify: 'true', published: ['Deployable: orders-service:v8'] },
+  ])('tags {tag}-deployable; GUARD_NOTIFY_ON_DEPLOYABLE=$notify announces $published', async ({ notify, published }) => {
+    // Prepare
+    const seed = seedCase({ architecture: 'arm64' });
+    const h = harness({ env: { GUARD_NOTIFY_ON_DEPLOYABLE: notify } });
+    addImage(h.memory, seed.image, 'v8');
+
+    // Act
+    const outcome = await processPush(h.deps, pushOf(seed.image, 'v8'));
+
+    // Assess
+    expect(outcome).toMatchObject({
+      kind: 'checked',
+      verdict: 'deployable',
+      reasons: [],
+      tags: [{ tag: 'v8-deployable', digest: seed.image.digest, purpose: 'verdict', outcome: 'created' }],
+    });
+    expect(h.published.map((request) => request.Subject)).toEqual(published);
+    expect(h.posted).toHaveLength(published.length);
+    const notifyStep = published.length === 0 ? [] : ['publish', 'chat'];
+    expect(h.sequence()).toEqual(['getImages', 'tagPolicy', 'getBlob', ...notifyStep, 'putTag']);
+  });
+});
+
+describe('processPush: an immutable repository', () => {
+  it('predicts that the verdict tag cannot move, says so in the notification, and never PutImages it', async () => {
+    // Prepare: v7-quarantined already names another image and the repository refuses to move tags
+    const seed = seedCase({ architecture: 'arm64' });
+    const other = image({ platform: 'linux/arm64', layers: [{ seed: 'other' }] });
+    const h = harness({ memory: createMemoryRegistry({ policy: { mutability: 'IMMUTABLE', exclusionFilters: [] } }) });
+    addSeed(h.memory, seed);
+    addImage(h.memory, other, 'v7-quarantined');
+
+    // Act
+    const outcome = await processPush(h.deps, pushOf(seed.index, 'v7'));
+
+    // Assess
+    const immutable = {
+      tag: 'v7-quarantined',
+      digest: seed.index.digest,
+      purpose: 'verdict',
+      outcome: 'immutable',
+      message: `the repository's tags are immutable and v7-quarantined already names ${other.digest}`,
+    };
+    expect(h.verdicts[0]?.context.tagging).toEqual([
+      { tag: 'v7-deployable', digest: seed.image.digest, purpose: 'deployable-child', outcome: 'planned' },
+      immutable,
+    ]);
+    expect(machineOf(h.published[0]).tags).toContainEqual(immutable);
+    expect(h.memory.calls.filter((call) => call.op === 'putTag').map((call) => call.detail)).toEqual([
+      `v7-deployable=${seed.image.digest}`,
+    ]);
+    expect(outcome).toMatchObject({
+      kind: 'checked',
+      tags: [{ tag: 'v7-deployable', outcome: 'created' }, immutable],
+    });
+    expect(h.memory.tags.get('v7-quarantined')).toBe(other.digest);
+  });
+
+  it.each([
+    { mutability: 'IMMUTABLE_WITH_EXCLUSION' as const, filters: ['*-quarantined'], outcome: 'created' },
+    { mutability: 'MUTABLE_WITH_EXCLUSION' as const, filters: ['*-quarantined'], outcome: 'immutable' },
+    { mutability: 'MUTABLE' as const, filters: [], outcome: 'created' },
+  ])('$mutability with $filters: the taken verdict tag is $outcome', async ({ mutability, filters, outcome }) => {
+    // Prepare
+    const seed = seedCase({ architecture: 'arm64' });
+    const other = image({ platform: 'linux/arm64', layers: [{ seed: 'other' }] });
+    const h = harness({ memory: createMemoryRegistry({ policy: { mutability, exclusionFilters: filters } }) });
+    addSeed(h.memory, seed);
+    addImage(h.memory, other, 'v7-quarantined');
+
+    // Act
+    const result = await processPush(h.deps, pushOf(seed.index, 'v7'));
+
+    // Assess
+    expect(result).toMatchObject({ kind: 'checked', tags: [{ tag: 'v7-deployable' }, { tag: 'v7-quarantined', outcome }] });
+  });
+});
+
+describe('processPush: failures', () => {
+  it('a Publish that throws a retryable error fails the check before any tag is written', async () => {
+    // Prepare
+    const seed = seedCase({ architecture: 'arm64' });
+    const h = harness({
+      publish: async () => {
+        throw new GuardError('THROTTLED', 'SNS Publish: Rate exceeded', true);
+      },
+    });
+    addSeed(h.memory, seed);
+
+    // Act
+    const outcome = processPush(h.deps, pushOf(seed.index, 'v7'));
+
+    // Assess
+    await expect(outcome).rejects.toMatchObject({ name: 'GuardError', code: 'THROTTLED', retryable: true });
+    expect(h.sequence()).toEqual(['getImages', 'tagPolicy', 'getManifests', 'getBlob', 'publish']);
+    expect(h.memory.tags.has('v7-deployable')).toBe(false);
+    expect(h.memory.tags.has('v7-quarantined')).toBe(false);
+  });
+
+  it.each([
+    { op: 'getImages' as const, sequence: ['getImages', 'tagPolicy'] },
+    { op: 'tagPolicy' as const, sequence: ['getImages', 'tagPolicy'] },
+    { op: 'getManifests' as const, sequence: ['getImages', 'tagPolicy', 'getManifests'] },
+    { op: 'getBlob' as const, sequence: ['getImages', 'tagPolicy', 'getManifests', 'getBlob'] },
+  ])('a throttled $op is rethrown as retryable, with nothing published or tagged', async ({ op, sequence }) => {
+    // Prepare
+    const seed = seedCase({ architecture: 'arm64' });
+    const h = harness();
+    addSeed(h.memory, seed);
+    h.memory.failNext(op);
+
+    // Act
+    const outcome = processPush(h.deps, pushOf(seed.index, 'v7'));
+
+    // Assess
+    await expect(outcome).rejects.toMatchObject({ code: 'THROTTLED', retryable: true });
+    expect(h.sequence()).toEqual(sequence);
+    expect(h.published).toEqual([]);
+    expect(h.logs.map((line) => line.message)).toEqual(['check failed, will be retried']);
+  });
+
+  it('an image that is gone is a permanent failure without a notification', async () => {
+    // Prepare
+    const seed = seedCase({ architecture: 'arm64' });
+    const h = harness();
+
+    // Act
+    const outcome = await processPush(h.deps, pushOf(seed.index, 'v7'));
+
+    // Assess
+    expect(outcome).toMatchObject({ kind: 'failed', code: 'IMAGE_NOT_FOUND', notificationId: null });
+    expect(h.published).toEqual([]);
+    expect(h.posted).toEqual([]);
+    expect(h.memory.calls.filter((call) => call.op === 'putTag')).toEqual([]);
+  });
+
+  it.each([
+    { code: 'ACCESS_DENIED' as const, message: 'BatchGetImage orders-service: not authorized to perform ecr:BatchGetImage' },
+    { code: 'REPOSITORY_NOT_FOUND' as const, message: 'BatchGetImage orders-service: the repository does not exist' },
+  ])('$code is reported to SNS and Slack, not retried', async ({ code, message }) => {
+    // Prepare
+    const seed = seedCase({ architecture: 'arm64' });
+    const h = harness();
+    addSeed(h.memory, seed);
+    h.memory.failNext('getImages', new GuardError(code, message, false));
+
+    // Act
+    const outcome = await processPush(h.deps, pushOf(seed.index, 'v7'));
+
+    // Assess
+    expect(outcome).toEqual({ kind: 'failed', code, message, notificationId: 'message-1' });
+    expect(h.failures.map((input) => input.code)).toEqual([code]);
+    expect(h.published.map((request) => request.Subject)).toEqual([`Not checked: orders-service:v7 (${code})`]);
+    expect(h.published[0]?.MessageAttributes.verdict).toEqual({ DataType: 'String', StringValue: 'error' });
+    expect(machineOf(h.published[0]).verdict).toBe('error');
+    expect(h.posted).toHaveLength(1);
+    expect(h.memory.calls.filter((call) => call.op === 'putTag')).toEqual([]);
+  });
+
+  it('a tag write refused for good (access denied) is reported as failed, not retried for ever', async () => {
+    // Prepare: the notification went out; PutImage is not allowed
+    const seed = seedCase({ architecture: 'arm64' });
+    const h = harness();
+    addSeed(h.memory, seed);
+    h.memory.failNext(
+      'putTag',
+      new GuardError('ACCESS_DENIED', 'PutImage orders-service:v7-deployable: not authorized', false),
+      2,
+    );
+
+    // Act
+    const outcome = await processPush(h.deps, pushOf(seed.index, 'v7'));
+
+    // Assess
+    expect(outcome).toMatchObject({
+      kind: 'checked',
+      verdict: 'quarantined',
+      notificationId: 'message-1',
+      tags: [
+        { tag: 'v7-deployable', outcome: 'failed', message: 'PutImage orders-service:v7-deployable: not authorized' },
+        { tag: 'v7-quarantined', outcome: 'failed', message: 'PutImage orders-service:v7-deployable: not authorized' },
+      ],
+    });
+    expect(h.published).toHaveLength(1);
+  });
+
+  it('a retryable tag write failure after the notification is rethrown for Lambda to retry', async () => {
+    // Prepare
+    const seed = seedCase({ architecture: 'arm64' });
+    const h = harness();
+    addSeed(h.memory, seed);
+    h.memory.failNext('putTag');
+
+    // Act
+    const outcome = processPush(h.deps, pushOf(seed.index, 'v7'));
+
+    // Assess
+    await expect(outcome).rejects.toMatchObject({ code: 'THROTTLED', retryable: true });
+    expect(h.published).toHaveLength(1);
+    expect(h.memory.tags.has('v7-quarantined')).toBe(false);
+  });
+
+  it('a Slack webhook that throws never fails the check', async () => {
+    // Prepare
+    const seed = seedCase({ architecture: 'arm64' });
+    const h = harness({
+      post: async () => {
+        throw new Error('connect ECONNREFUSED');
+      },
+    });
+    addSeed(h.memory, seed);
+
+    // Act
+    const outcome = await processPush(h.deps, pushOf(seed.index, 'v7'));
+
+    // Assess
+    expect(outcome).toMatchObject({ kind: 'checked', slack: 'failed', notificationId: 'message-1' });
+    expect(h.memory.tags.get('v7-quarantined')).toBe(seed.index.digest);
+    expect(h.metrics).toContain('SlackFailures');
+  });
+});
+
+describe('processPush: no tags to write', () => {
+  it('a Helm chart is skipped: no tags, no notification', async () => {
+    // Prepare
+    const chart = helmChart();
+    const h = harness();
+    addImage(h.memory, chart, '0.1.0');
+
+    // Act
+    const outcome = await processPush(h.deps, pushOf(chart, '0.1.0'));
+
+    // Assess
+    expect(outcome).toEqual({
+      kind: 'checked',
+      verdict: 'skipped',
+      reasons: ['NOT_A_CONTAINER_IMAGE'],
+      tags: [],
+      notificationId: null,
+      slack: null,
+    });
+    expect(h.published).toEqual([]);
+    expect(h.posted).toEqual([]);
+    expect(h.memory.calls.filter((call) => call.op === 'putTag')).toEqual([]);
+  });
+
+  it('GUARD_WRITE_TAGS=false plans the tags, announces them, and writes nothing', async () => {
+    // Prepare
+    const seed = seedCase({ architecture: 'arm64' });
+    const h = harness({ env: { GUARD_WRITE_TAGS: 'false' } });
+    addSeed(h.memory, seed);
+
+    // Act
+    const outcome = await processPush(h.deps, pushOf(seed.index, 'v7'));
+
+    // Assess
+    expect(outcome).toMatchObject({
+      kind: 'checked',
+      verdict: 'quarantined',
+      tags: [
+        { tag: 'v7-deployable', outcome: 'planned' },
+        { tag: 'v7-quarantined', outcome: 'planned' },
+      ],
+    });
+    expect(h.sequence()).toEqual(['getImages', 'getManifests', 'getBlob', 'publish', 'chat']);
+    expect(h.published).toHaveLength(1);
+    expect(h.memory.tags.has('v7-quarantined')).toBe(false);
+  });
+});
