@@ -1,0 +1,94 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// The CLI as users run it: the built bin, in child processes, against `local serve`.
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const BIN = fileURLToPath(new URL('../../bin/ecr-lambda-guard.mjs', import.meta.url));
+const ENV = {
+  ...process.env,
+  AWS_ACCESS_KEY_ID: 'AKIDTEST',
+  AWS_SECRET_ACCESS_KEY: 'secret',
+  AWS_REGION: 'us-east-1',
+  AWS_EC2_METADATA_DISABLED: 'true',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  NO_COLOR: '1',
+};
+
+const run = (args: string[], env: NodeJS.ProcessEnv = ENV) => {
+  const result = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, env, encoding: 'utf8', timeout: 60_000 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+};
+
+describe('ecr-lambda-guard local serve, local push and inspect of an ECR reference', () => {
+  let serve: ChildProcess;
+  let output = '';
+  let url = '';
+
+  beforeAll(async () => {
+    serve = spawn(process.execPath, [BIN, 'local', 'serve', '--port', '0', '--arch', 'arm64'], { cwd: ROOT, env: ENV });
+    serve.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+    });
+    url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`local serve did not start:\n${output}`)), 30_000);
+      serve.stdout?.on('data', () => {
+        const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+        if (match?.[1] !== undefined) {
+          clearTimeout(timer);
+          resolve(match[1]);
+        }
+      });
+    });
+  });
+
+  afterAll(async () => {
+    serve.kill('SIGINT');
+    await new Promise((resolve) => serve.once('exit', resolve));
+  });
+
+  it('pushes the seed index children first, and the served guard quarantines it and prints the email', async () => {
+    // Act
+    const pushed = run(['local', 'push', 'examples/seed-v7', 'orders-service:v7', '--endpoint', url]);
+
+    // Assess
+    expect(pushed.status, pushed.stderr).toBe(0);
+    expect(pushed.stdout).toMatch(/3 manifest\(s\) children first/);
+    const lines = pushed.stdout.split('\n').filter((line) => line.startsWith('  sha256:'));
+    expect(lines.map((line) => line.split(' ')[3])).toStrictEqual(['(untagged)', '(untagged)', 'v7']);
+    await expect
+      .poll(() => output, { timeout: 20_000 })
+      .toContain('email to platform-team@example.com: Quarantined: orders-service:v7 (IMAGE_INDEX)');
+  });
+
+  it.each([
+    ['by tag', 'orders-service:v7', 1, 'quarantined'],
+    ['the deployable tag the guard wrote', 'orders-service:v7-deployable', 0, 'deployable'],
+    ['a full ECR URI', '123456789012.dkr.ecr.us-east-1.amazonaws.com/orders-service:v7-quarantined', 1, 'quarantined'],
+  ])('inspects an ECR reference %s through the SDK', (_name, reference, status, verdict) => {
+    // Act
+    const result = run(['inspect', reference, '--json', '--arch', 'arm64'], { ...ENV, AWS_ENDPOINT_URL_ECR: url });
+
+    // Assess
+    expect(result.status, result.stderr).toBe(status);
+    const json = JSON.parse(result.stdout) as { verdict: string; subject: { repository: string | null } };
+    expect(json.verdict).toBe(verdict);
+    expect(json.subject.repository).toBe('orders-service');
+  });
+
+  it('says in one line on stderr that an image is missing, with exit code 2', () => {
+    const result = run(['inspect', 'orders-service:v99'], { ...ENV, AWS_ENDPOINT_URL_ECR: url });
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toContain('image not found');
+  });
+
+  it('refuses to push without an endpoint, so it never reaches AWS by accident', () => {
+    const env = { ...ENV };
+    delete env.AWS_ENDPOINT_URL;
+    delete env.AWS_ENDPOINT_URL_ECR;
+    const result = run(['local', 'push', 'examples/seed-v7', 'orders-service:v7'], env);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('needs --endpoint');
+  });
+});
