@@ -17,6 +17,25 @@ const indent = (text: string, by = '  '): string =>
     .map((line) => (line === '' ? line : `${by}${line}`))
     .join('\n');
 
+/** Keeps the first two fixes of an email; the demo shows the shape, `inspect` shows everything. */
+const abridgeFixes = (body: string): string => {
+  const lines = body.split('\n');
+  const third = lines.findIndex((line) => /^ {2}3\. /.test(line));
+  const after = lines.findIndex((line, i) => i > third && /^\S/.test(line));
+  if (third === -1 || after === -1) return body;
+  const fixes = lines
+    .slice(third, after)
+    .filter((line) => /^ {2}\d+\. /.test(line))
+    .map((line) => line.trim().replace(/^\d+\. /, ''));
+  return [
+    ...lines.slice(0, third),
+    `  … and ${fixes.length} more fixes in the delivered email:`,
+    ...fixes.map((fix) => `     - ${fix}`),
+    '',
+    ...lines.slice(after),
+  ].join('\n');
+};
+
 interface CheckedLine {
   readonly message: string;
   readonly tag?: string | null;
@@ -87,7 +106,7 @@ export const runDemo = async (_args: string[]): Promise<number> => {
         continue;
       }
       out(rule(`Email to ${email.endpoint} — Subject: ${email.subject ?? ''}`));
-      out(`${indent(email.body)}\n`);
+      out(`${indent(abridgeFixes(email.body))}\n`);
       for (const message of stack.endpoint.slack.list().slice(slackBefore)) {
         out(rule(`Slack incoming webhook (HTTP ${message.status} ${message.answer})`));
         out(`${indent(slackPreview(message.payload))}\n`);
