@@ -22,12 +22,21 @@ export interface GuardOptions {
   readonly write?: (line: string) => void;
   /** SDK attempts per call (default 3, adaptive retry mode). */
   readonly maxAttempts?: number;
+  /** Longest wait for one HTTP attempt: AWS calls, the blob GET and the Slack POST (default 5 s). */
+  readonly requestTimeoutMs?: number;
+  /** How long a tag write keeps retrying after the SDK's attempts (default 20 s). */
+  readonly tagRetryBudgetMs?: number;
 }
 
-const clientConfig = (config: GuardConfig, endpoint: string | undefined, maxAttempts: number) => ({
+const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
+
+const clientConfig = (config: GuardConfig, endpoint: string | undefined, maxAttempts: number, requestTimeoutMs: number) => ({
   region: config.region,
   retryMode: 'adaptive' as const,
   maxAttempts,
+  // The SDK has no timeout by default: a connection that never answers would hold the invocation
+  // until the function times out, and after a Publish that means a second notification on retry.
+  requestHandler: { requestTimeout: requestTimeoutMs, throwOnRequestTimeout: true },
   ...(endpoint === undefined ? {} : { endpoint }),
 });
 
@@ -35,6 +44,7 @@ const clientConfig = (config: GuardConfig, endpoint: string | undefined, maxAtte
 export const createDeps = (env: Env, options: GuardOptions = {}): GuardDeps => {
   const config = loadConfig(env);
   const maxAttempts = options.maxAttempts ?? 3;
+  const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
   let secrets: SecretsManagerClient | undefined;
   const chat =
@@ -43,18 +53,27 @@ export const createDeps = (env: Env, options: GuardOptions = {}): GuardDeps => {
       : createSlackWebhook({
           url: createWebhookUrlReader(config.slack, {
             secretsManager: () =>
-              (secrets ??= new SecretsManagerClient(clientConfig(config, config.endpoints.secretsManager, maxAttempts))),
+              (secrets ??= new SecretsManagerClient(
+                clientConfig(config, config.endpoints.secretsManager, maxAttempts, requestTimeoutMs),
+              )),
             ssm: {
               region: config.region,
               maxAttempts,
               ...(config.endpoints.ssm === undefined ? {} : { endpoint: config.endpoints.ssm }),
             },
           }),
+          timeoutMs: requestTimeoutMs,
         });
   return {
     config,
-    registry: createEcrRegistry(new ECRClient(clientConfig(config, config.endpoints.ecr, maxAttempts))),
-    notifier: createSnsNotifier(new SNSClient(clientConfig(config, config.endpoints.sns, maxAttempts)), config.topicArn),
+    registry: createEcrRegistry(new ECRClient(clientConfig(config, config.endpoints.ecr, maxAttempts, requestTimeoutMs)), {
+      downloadTimeoutMs: requestTimeoutMs,
+      ...(options.tagRetryBudgetMs === undefined ? {} : { tagRetryBudgetMs: options.tagRetryBudgetMs }),
+    }),
+    notifier: createSnsNotifier(
+      new SNSClient(clientConfig(config, config.endpoints.sns, maxAttempts, requestTimeoutMs)),
+      config.topicArn,
+    ),
     chat,
     composer: createComposer(),
     logger: createJsonLogger(write),

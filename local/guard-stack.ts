@@ -30,6 +30,10 @@ export interface GuardStackOptions {
   readonly endpoint?: LocalStackOptions['endpoint'];
   /** SDK attempts per call inside the guard (default 3). */
   readonly maxAttempts?: number;
+  /** Longest wait for one HTTP attempt inside the guard (default 5 s); tests shorten it. */
+  readonly requestTimeoutMs?: number;
+  /** How long the guard keeps retrying a tag write (default 20 s); tests shorten it. */
+  readonly tagRetryBudgetMs?: number;
 }
 
 /** A running local stack with the guard deployed on it. */
@@ -78,7 +82,7 @@ export const startGuardStack = async (options: GuardStackOptions = {}): Promise<
   const bundle = (await import(pathToFileURL(options.bundlePath ?? findBundle()).href)) as {
     createHandler: (
       env: Readonly<Record<string, string | undefined>>,
-      options?: { write?: (line: string) => void; maxAttempts?: number },
+      options?: { write?: (line: string) => void; maxAttempts?: number; requestTimeoutMs?: number; tagRetryBudgetMs?: number },
     ) => LambdaHandler;
   };
   // The rule needs the guard's configuration before the stack exists; the topic ARN is known in advance.
@@ -127,6 +131,8 @@ export const startGuardStack = async (options: GuardStackOptions = {}): Promise<
   handler = bundle.createHandler(env, {
     write,
     ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
+    ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
+    ...(options.tagRetryBudgetMs === undefined ? {} : { tagRetryBudgetMs: options.tagRetryBudgetMs }),
   });
   return { stack, topicArn, env, logs, close: () => stack.close() };
 };

@@ -6,6 +6,8 @@ interface SdkErrorShape {
   readonly message?: string;
   readonly $metadata?: { readonly httpStatusCode?: number };
   readonly $retryable?: unknown;
+  /** Set on every modelled service error the SDK parsed; absent when the answer could not be read. */
+  readonly $fault?: unknown;
 }
 
 const PERMANENT: Readonly<Record<string, GuardErrorCode>> = {
@@ -51,8 +53,11 @@ export const toGuardError = (error: unknown, action: string): GuardError => {
   if (permanent !== undefined) return new GuardError(permanent, message, false, { cause: error });
   const status = shape.$metadata?.httpStatusCode;
   if (name === 'TimeoutError' || name === 'AbortError') return new GuardError('TIMEOUT', message, true, { cause: error });
-  if (status === 403) return new GuardError('ACCESS_DENIED', message, false, { cause: error });
-  if (status !== undefined && status >= 400 && status < 500 && status !== 429) {
+  // A 4xx whose body was cut off (the SDK reports a deserialization error, no modelled fault) says
+  // nothing about the request: it may have been a throttling answer, or PutImage's "already exists".
+  const unread = status !== undefined && shape.$fault === undefined;
+  if (status === 403 && !unread) return new GuardError('ACCESS_DENIED', message, false, { cause: error });
+  if (!unread && status !== undefined && status >= 400 && status < 500 && status !== 429) {
     return new GuardError('INVALID_REQUEST', message, false, { cause: error });
   }
   // 5xx, 429, connection resets, truncated bodies and anything unknown: let Lambda retry.

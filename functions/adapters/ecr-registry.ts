@@ -42,7 +42,18 @@ export interface EcrRegistryOptions {
   /** Cache lifetime for tag-mutability lookups. */
   readonly policyTtlMs?: number;
   readonly now?: () => number;
+  /** Longest wait for one blob download (config, provenance statement). */
+  readonly downloadTimeoutMs?: number;
+  /** How long, in all, PutImage keeps retrying retryable failures after the SDK's own attempts. */
+  readonly tagRetryBudgetMs?: number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly random?: () => number;
 }
+
+const TAG_RETRY_BUDGET_MS = 20_000;
+const TAG_RETRY_BASE_MS = 250;
+const TAG_RETRY_MAX_MS = 4_000;
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * The ECR adapter of the {@link Registry} port. Manifests are read with all five accepted media
@@ -51,6 +62,8 @@ export interface EcrRegistryOptions {
 export const createEcrRegistry = (client: ECRClient, options: EcrRegistryOptions = {}): Registry => {
   const registryId = options.registryId === undefined ? {} : { registryId: options.registryId };
   const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? defaultSleep;
+  const random = options.random ?? Math.random;
   const policies = new Map<string, { at: number; policy: TagPolicy }>();
 
   const batchGet = async (repository: string, ids: readonly ImageId[]): Promise<FoundImage[]> => {
@@ -140,29 +153,40 @@ export const createEcrRegistry = (client: ECRClient, options: EcrRegistryOptions
         throw toGuardError(error, `GetDownloadUrlForLayer ${repository}`);
       }
       if (url === undefined) return { ok: false, reason: 'not-found', message: 'no download URL returned' };
-      return boundedDownload(url, maxBytes);
+      return boundedDownload(url, maxBytes, options.downloadTimeoutMs);
     },
   });
 
+  // Tags are written after the notification went out, so a tag write that gives up sends the event
+  // back to Lambda, whose retry cannot know it already notified and notifies again. PutImage is
+  // ECR's scarcest quota (10 per second per account and Region, shared with every pusher), so a
+  // retryable failure is retried here, with jittered backoff, well past the SDK's few attempts.
   const putTag = async (repository: string, tag: string, manifest: RawManifest): Promise<PutTagResult> => {
-    try {
-      await client.send(
-        new PutImageCommand({
-          ...registryId,
-          repositoryName: repository,
-          // The exact string ECR returned: re-serialising would create a different image.
-          imageManifest: decoder.decode(manifest.bytes),
-          ...(manifest.mediaType === undefined ? {} : { imageManifestMediaType: manifest.mediaType }),
-          imageDigest: manifest.digest,
-          imageTag: tag,
-        }),
-      );
-      return 'created';
-    } catch (error) {
-      const name = (error as { name?: string }).name;
-      if (name === 'ImageAlreadyExistsException') return 'unchanged';
-      if (name === 'ImageTagAlreadyExistsException') return 'immutable';
-      throw toGuardError(error, `PutImage ${repository}:${tag}`);
+    const input = {
+      ...registryId,
+      repositoryName: repository,
+      // The exact string ECR returned: re-serialising would create a different image.
+      imageManifest: decoder.decode(manifest.bytes),
+      ...(manifest.mediaType === undefined ? {} : { imageManifestMediaType: manifest.mediaType }),
+      imageDigest: manifest.digest,
+      imageTag: tag,
+    };
+    const started = now();
+    for (let round = 0; ; round += 1) {
+      try {
+        await client.send(new PutImageCommand(input));
+        return 'created';
+      } catch (error) {
+        const name = (error as { name?: string }).name;
+        // A retry after a lost answer finds the tag already written: the same outcome.
+        if (name === 'ImageAlreadyExistsException') return 'unchanged';
+        if (name === 'ImageTagAlreadyExistsException') return 'immutable';
+        const mapped = toGuardError(error, `PutImage ${repository}:${tag}`);
+        const ceiling = Math.min(TAG_RETRY_MAX_MS, TAG_RETRY_BASE_MS * 2 ** round);
+        const delay = ceiling / 2 + random() * (ceiling / 2);
+        if (!mapped.retryable || now() - started + delay > (options.tagRetryBudgetMs ?? TAG_RETRY_BUDGET_MS)) throw mapped;
+        await sleep(delay);
+      }
     }
   };
 

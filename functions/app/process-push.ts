@@ -239,6 +239,7 @@ export const processPush = async (deps: GuardDeps, push: PushEvent): Promise<Pus
   const shouldNotify = verdict.verdict === 'quarantined' || (verdict.verdict === 'deployable' && config.notifyOnDeployable);
   let notificationId: string | null = null;
   let slack: string | null = null;
+  let slackPost: Promise<string | null> = Promise.resolve(null);
   if (shouldNotify) {
     const context: SubjectContext = {
       repository: push.repository,
@@ -252,29 +253,59 @@ export const processPush = async (deps: GuardDeps, push: PushEvent): Promise<Pus
     const message = deps.composer.verdict({ verdict, context, push });
     // A failed Publish throws: nothing is tagged yet, so Lambda's retry starts clean.
     notificationId = (await deps.notifier.publish(message.sns)).messageId;
-    slack = await postToChat(deps, message.slack, push);
+    // Slack never fails the check and is not the idempotency marker, so it need not land before the
+    // tags: posting while they are written saves one sequential round trip per notified push.
+    slackPost = postToChat(deps, message.slack, push);
   }
 
   const tags: TagOutcome[] = [];
-  for (const [i, item] of planned.entries()) {
-    const prediction = predicted[i];
-    if (!config.writeTags) {
-      tags.push({ tag: item.tag, digest: item.manifest.digest, purpose: item.purpose, outcome: 'planned' });
-      continue;
+  // postToChat never rejects; `finally` lets the post finish even when a tag write fails.
+  try {
+    for (const [i, item] of planned.entries()) {
+      const prediction = predicted[i];
+      if (!config.writeTags) {
+        tags.push({ tag: item.tag, digest: item.manifest.digest, purpose: item.purpose, outcome: 'planned' });
+        continue;
+      }
+      if (prediction?.outcome === 'immutable') {
+        tags.push(prediction);
+        continue;
+      }
+      let result: Awaited<ReturnType<Registry['putTag']>>;
+      try {
+        result = await registry.putTag(push.repository, item.tag, item.manifest);
+      } catch (error) {
+        // Only a retryable failure goes back to Lambda. A refusal no retry can change (access denied,
+        // KMS, a bad request) would fail every attempt and re-notify each time: report it instead.
+        if (!(error instanceof GuardError) || error.retryable) throw error;
+        metrics.count('TagFailures', { Code: error.code });
+        logger.warn('tag not written', {
+          repository: push.repository,
+          tag: item.tag,
+          digest: item.manifest.digest,
+          code: error.code,
+          error: error.message,
+        });
+        tags.push({
+          tag: item.tag,
+          digest: item.manifest.digest,
+          purpose: item.purpose,
+          outcome: 'failed',
+          message: error.message,
+        });
+        continue;
+      }
+      if (result === 'immutable') metrics.count('ImmutableTags');
+      tags.push({
+        tag: item.tag,
+        digest: item.manifest.digest,
+        purpose: item.purpose,
+        outcome: result,
+        ...(result === 'immutable' ? { message: `the repository's tags are immutable and ${item.tag} already exists` } : {}),
+      });
     }
-    if (prediction?.outcome === 'immutable') {
-      tags.push(prediction);
-      continue;
-    }
-    const result = await registry.putTag(push.repository, item.tag, item.manifest);
-    if (result === 'immutable') metrics.count('ImmutableTags');
-    tags.push({
-      tag: item.tag,
-      digest: item.manifest.digest,
-      purpose: item.purpose,
-      outcome: result,
-      ...(result === 'immutable' ? { message: `the repository's tags are immutable and ${item.tag} already exists` } : {}),
-    });
+  } finally {
+    slack = await slackPost;
   }
 
   metrics.count('Verdicts', { Verdict: verdict.verdict });
@@ -335,10 +366,13 @@ const handleFailure = async (deps: GuardDeps, push: PushEvent, error: unknown): 
     throw guardError;
   }
   let notificationId: string | null = null;
+  let slack: string | null = null;
   // A vanished image is not news; a guard that cannot read or tag is, so it reports those.
   if (guardError.code !== 'IMAGE_NOT_FOUND') {
     const message = deps.composer.failure({ push, code: guardError.code, message: guardError.message });
     notificationId = (await deps.notifier.publish(message.sns)).messageId;
+    // The composer renders the failure for Slack too; the team's channel must hear of it as well.
+    slack = await postToChat(deps, message.slack, push);
   }
   deps.logger.error('check failed permanently', {
     repository: push.repository,
@@ -347,6 +381,7 @@ const handleFailure = async (deps: GuardDeps, push: PushEvent, error: unknown): 
     code: guardError.code,
     error: guardError.message,
     notificationId,
+    slack,
   });
   return { kind: 'failed', code: guardError.code, message: guardError.message, notificationId };
 };

@@ -17,5 +17,8 @@ export const LAMBDA_BUNDLE_OPTIONS = Object.freeze({
   minify: true,
   // Stack traces stay readable in CloudWatch: the function runs with `--enable-source-maps`.
   sourcemap: true,
+  // Mappings only: Node parses the map at every cold start, and the sources' text (1 MB of SDK
+  // code) is never needed to name a file, line and column (npm run bench: cold start 2.77x -> 2.6x).
+  sourcesContent: false,
   legalComments: 'none',
 } satisfies BuildOptions);

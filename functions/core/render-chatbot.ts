@@ -9,7 +9,7 @@ import { visibleTreeLines } from './explain.js';
 import type { Explanation } from './explanation.js';
 import { failureAdvice, type GuardFailure } from './guard-failure.js';
 import { inertText, truncateText } from './plain-text.js';
-import { codeBlockLine, codeSpan, escapeMrkdwn, proseToMrkdwn, slackLink, truncateMrkdwn } from './slack-text.js';
+import { ciRunLink, codeBlockLine, codeSpan, escapeMrkdwn, proseToMrkdwn, truncateMrkdwn } from './slack-text.js';
 import type { TreeMark, VerdictName } from './verdict.js';
 
 /** The custom-notification document Chatbot accepts on the SNS `https` key. */
@@ -63,8 +63,8 @@ const EMOJI: Readonly<Record<VerdictName, string>> = {
 };
 const WORD: Readonly<Record<VerdictName, string>> = { quarantined: 'quarantined', deployable: 'deployable', skipped: 'skipped' };
 
-/** Ids and thread ids are not shown, but must be plain: printable ASCII, bounded. */
-const plainId = (text: string, max: number): string => truncateText(inertText(text).replace(/[^\x21-\x7e]/gu, '_'), max);
+/** Ids and thread ids are not shown, but must be plain: printable ASCII without Slack's control characters, bounded. */
+const plainId = (text: string, max: number): string => truncateText(inertText(text).replace(/[^\x21-\x7e]|[<>&|]/gu, '_'), max);
 
 const firstStep = (steps: readonly string[]): string => steps[0] ?? '';
 
@@ -85,7 +85,7 @@ export const renderChatbot = (explanation: Explanation, options: ChatbotOptions 
   const builder = explanation.builder;
   const builtBy =
     builder?.ciRunUrl !== null && builder?.ciRunUrl !== undefined
-      ? `Built by ${slackLink(builder.ciRunUrl, 'this CI run')}${builder.vcsRevision === null ? '' : ` at ${codeSpan(builder.vcsRevision.slice(0, 12))}`}.`
+      ? `Built by ${ciRunLink(builder.ciRunUrl, 'this CI run')}${builder.vcsRevision === null ? '' : ` at ${codeSpan(builder.vcsRevision.slice(0, 12))}`}.`
       : null;
   const firstWhy = explanation.why.find((p) => p.title === 'Why it turns the tag into an index') ?? explanation.why[0];
   const parts = [

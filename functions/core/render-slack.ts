@@ -11,12 +11,12 @@ import { visibleTreeLines } from './explain.js';
 import type { Explanation, Fix } from './explanation.js';
 import { failureAdvice, type GuardFailure } from './guard-failure.js';
 import {
+  ciRunLink,
   codeBlockLine,
   codeSpan,
   escapeMrkdwn,
   plainSlackText,
   proseToMrkdwn,
-  slackLink,
   truncateMrkdwn,
   truncatePlain,
 } from './slack-text.js';
@@ -186,7 +186,7 @@ const contextElements = (explanation: Explanation): MrkdwnText[] => {
   const b = explanation.builder;
   if (b !== null) {
     const parts: string[] = [];
-    if (b.ciRunUrl !== null) parts.push(`Built by ${slackLink(b.ciRunUrl, 'this CI run')}`);
+    if (b.ciRunUrl !== null) parts.push(`Built by ${ciRunLink(b.ciRunUrl, 'this CI run')}`);
     else if (b.builderId !== null) parts.push(`Builder ${codeSpan(b.builderId)}`);
     if (b.vcsSource !== null) parts.push(`source ${codeSpan(b.vcsSource)}`);
     if (b.vcsRevision !== null) parts.push(`revision ${codeSpan(b.vcsRevision.slice(0, 12))}`);

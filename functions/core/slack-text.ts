@@ -99,6 +99,17 @@ const SAFE_URL = /^https:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?(?:\/[A-Za-z0-9\-._~:/?#
 export const slackLink = (url: string, label: string): string =>
   SAFE_URL.test(url) && url.length <= 2000 ? `<${escapeEntities(url)}|${escapeMrkdwn(label)}>` : codeSpan(url);
 
+/** Hosts whose CI runs become links: anything else could be a forged builder id pointing anywhere. */
+const CI_LINK_HOSTS = new Set(['github.com', 'gitlab.com']);
+
+/**
+ * The link to the CI run that built an image. The URL comes from a provenance statement, which
+ * whoever pushed wrote: only runs on github.com and gitlab.com are links; a run anywhere else (a
+ * self-hosted GitLab, or a forged `https://evil.example/x/-/jobs/1`) is shown as code, whole.
+ */
+export const ciRunLink = (url: string, label: string): string =>
+  CI_LINK_HOSTS.has(/^https:\/\/([^/?#]+)\//.exec(url)?.[1] ?? '') ? slackLink(url, label) : codeSpan(url);
+
 /**
  * Our own prose (with `code` spans written by the guard) as mrkdwn: plain parts escaped, code parts
  * as code spans.

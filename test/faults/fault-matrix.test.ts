@@ -1,0 +1,90 @@
+/**
+ * The fault matrix: every call site the guard uses x every way a call can fail, injected by the
+ * local endpoint into the first N calls of that operation while the seed story (v7: a linux/arm64
+ * image in an index with its provenance attestation) runs through the BUILT guard behind the real
+ * rule. Whatever happens, the event either completes or fails so that Lambda retries it, and after
+ * the retries the end state is exactly that of a fault-free run: the right tags, one notification.
+ */
+import { afterAll, describe, it } from 'vitest';
+import type { FaultKind } from '../../local/faults.js';
+import { seedCase } from '../support/fixture-factory.js';
+import { pushSeed } from '../support/push-fixture.js';
+import { armOnPush, injectedFaults, publishedMessages, pushEventId, REPOSITORY, startFaultHarness, tagsIn } from './fault-kit.js';
+import { createTally, reportTally } from './suite-tally.js';
+
+const tally = createTally();
+afterAll(() => reportTally('test/faults/fault-matrix.test.ts', tally));
+
+/** SDK attempts per call inside the guard: the production default. */
+const MAX_ATTEMPTS = 3;
+/** Per-attempt request timeout: short, so a call that never answers costs a fraction of a second. */
+const REQUEST_TIMEOUT_MS = 300;
+
+const SITES = [
+  { site: 'BatchGetImage', operation: 'ecr:BatchGetImage', attemptsPerInvocation: MAX_ATTEMPTS },
+  { site: 'GetDownloadUrlForLayer', operation: 'ecr:GetDownloadUrlForLayer', attemptsPerInvocation: MAX_ATTEMPTS },
+  { site: 'blob GET', operation: 'blob:GetBlob', attemptsPerInvocation: 1 },
+  { site: 'PutImage', operation: 'ecr:PutImage', attemptsPerInvocation: MAX_ATTEMPTS },
+  { site: 'Publish', operation: 'sns:Publish', attemptsPerInvocation: MAX_ATTEMPTS },
+  { site: 'Slack webhook', operation: 'slack:PostMessage', attemptsPerInvocation: 3 },
+] as const;
+
+const FAULTS: readonly Exclude<FaultKind, 'latency'>[] = ['throttle', 'error', 'timeout', 'reset', 'truncate'];
+
+/** A blip (the first call fails) and a storm (every attempt one invocation makes at that site fails). */
+const CASES = SITES.flatMap((site) =>
+  FAULTS.flatMap((kind) => [...new Set([1, site.attemptsPerInvocation])].map((times) => ({ ...site, kind, times }))),
+);
+
+describe('fault matrix: the seed push survives every fault at every call site', () => {
+  // Each case has its own endpoint and guard: they run side by side, so SDK back-off sleeps overlap.
+  it.concurrent.for(CASES)('$site x $kind x first $times call(s)', async ({ operation, kind, times }, { expect }) => {
+    // Prepare
+    const seed = seedCase({ architecture: 'arm64' });
+    const harness = await startFaultHarness({ maxAttempts: MAX_ATTEMPTS, requestTimeoutMs: REQUEST_TIMEOUT_MS });
+    const stop = armOnPush(harness, 'v7', { operation, kind, times });
+    try {
+      // Act
+      await pushSeed(harness.ecr, seed, { repository: REPOSITORY, tag: 'v7' });
+      await harness.guard.stack.idle();
+
+      // Assess: the fault happened, and nothing was lost or given up on
+      const injected = injectedFaults(harness.endpoint);
+      tally.scenarios += 1;
+      tally.faultsInjected += injected;
+      tally.eventsLost += harness.runtime.failures.length;
+      expect(injected).toBeGreaterThanOrEqual(1);
+      expect(harness.runtime.failures).toEqual([]);
+      const v7 = pushEventId(harness, 'v7');
+      expect(harness.runtime.successes.filter((record) => (record.requestPayload as { id: string }).id === v7)).toHaveLength(1);
+
+      // Assess: the tags of a fault-free run, and nothing deployable that is not
+      expect(tagsIn(harness.endpoint)).toEqual({
+        v7: seed.index.digest,
+        'v7-deployable': seed.image.digest,
+        'v7-quarantined': seed.index.digest,
+      });
+
+      // Assess: one notification for the push (a verdict, never a failure report). A Publish whose
+      // answer is cut off was still accepted by SNS, and no caller can tell it from one that was
+      // not: its retry is a second copy (SNS standard topics have no idempotency key), so there
+      // the count is one per Publish SNS accepted, all for the same event, and exactly one Publish
+      // whose answer the guard saw.
+      const messages = publishedMessages(harness.endpoint);
+      expect(new Set(messages.map((message) => JSON.stringify([message.eventId, message.type, message.verdict])))).toEqual(
+        new Set([JSON.stringify([v7, 'verdict', 'quarantined'])]),
+      );
+      const accepted = harness.endpoint.calls.list({ name: 'sns:Publish' }).filter((call) => call.status === 200);
+      expect(accepted.filter((call) => call.fault !== 'truncate')).toHaveLength(1);
+      expect(messages).toHaveLength(operation === 'sns:Publish' && kind === 'truncate' ? accepted.length : 1);
+
+      // Assess: Slack got at most one accepted post; exactly one unless Slack itself was faulted
+      const posted = harness.endpoint.slack.list().filter((post) => post.status === 200);
+      if (operation === 'slack:PostMessage') expect(posted.length).toBeLessThanOrEqual(1);
+      else expect(posted).toHaveLength(1);
+    } finally {
+      stop();
+      await harness.close();
+    }
+  });
+});
