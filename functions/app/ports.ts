@@ -1,4 +1,7 @@
 import type { Digest } from '../core/digest.js';
+import type { TagPolicy } from '../core/tag-mutability.js';
+
+export type { TagPolicy };
 
 /** A manifest as a registry or file returned it: exact bytes plus the media type it was served with. */
 export interface RawManifest {
@@ -33,13 +36,6 @@ export type ImageId = { readonly digest: Digest } | { readonly tag: string };
 export interface FoundImage {
   readonly requested: ImageId;
   readonly manifest: RawManifest;
-}
-
-/** Whether a repository refuses to move existing tags. */
-export interface TagPolicy {
-  readonly mutability: 'MUTABLE' | 'IMMUTABLE' | 'IMMUTABLE_WITH_EXCLUSION' | 'MUTABLE_WITH_EXCLUSION' | 'UNKNOWN';
-  /** Wildcard filters (`*`) that reverse the mutability for matching tags. */
-  readonly exclusionFilters: readonly string[];
 }
 
 /** What writing one tag did. */

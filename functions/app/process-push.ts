@@ -3,22 +3,13 @@ import { classify } from '../core/classify.js';
 import type { Digest } from '../core/digest.js';
 import type { SubjectContext, TagOutcome } from '../core/explanation.js';
 import type { EventSkipCode, PushEvent } from '../core/push-event.js';
-import { isRepositoryWatched } from '../core/repository-filter.js';
+import { isTagImmutable, type TagPolicy } from '../core/tag-mutability.js';
 import { isGuardTag, renderTag } from '../core/tag-template.js';
 import type { Verdict } from '../core/verdict.js';
+import { isRepositoryWatched } from '../core/wildcard.js';
 import { gatherEvidence } from './gather-evidence.js';
 import { GuardError } from './guard-error.js';
-import type {
-  ChatPoster,
-  FoundImage,
-  Logger,
-  Metrics,
-  Notifier,
-  PublishRequest,
-  RawManifest,
-  Registry,
-  TagPolicy,
-} from './ports.js';
+import type { ChatPoster, FoundImage, Logger, Metrics, Notifier, PublishRequest, RawManifest, Registry } from './ports.js';
 
 /** The notification for one verdict (or one failure), rendered for each channel. */
 export interface ComposedNotification {
@@ -78,30 +69,6 @@ interface PlannedTag {
   readonly manifest: RawManifest;
   readonly purpose: TagOutcome['purpose'];
 }
-
-const wildcardMatch = (tag: string, filter: string): boolean =>
-  new RegExp(
-    `^${filter
-      .split('*')
-      .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-      .join('.*')}$`,
-  ).test(tag);
-
-/** True when the repository refuses to move this tag (ECR tag immutability with exclusion filters). */
-export const isTagImmutable = (policy: TagPolicy, tag: string): boolean => {
-  const excluded = policy.exclusionFilters.some((filter) => wildcardMatch(tag, filter));
-  switch (policy.mutability) {
-    case 'IMMUTABLE':
-      return true;
-    case 'IMMUTABLE_WITH_EXCLUSION':
-      return !excluded;
-    case 'MUTABLE_WITH_EXCLUSION':
-      return excluded;
-    case 'MUTABLE':
-    case 'UNKNOWN':
-      return false;
-  }
-};
 
 const foundDigestOf = (found: readonly FoundImage[], tag: string): string | undefined =>
   found.find((image) => 'tag' in image.requested && image.requested.tag === tag)?.manifest.digest;
@@ -205,24 +172,8 @@ export const processPush = async (deps: GuardDeps, push: PushEvent): Promise<Pus
     }
   }
 
-  // Idempotency: the verdict tag is written last, so its presence on this digest means a previous
-  // delivery of this event already notified and tagged.
-  const verdictTag = planned.find((item) => item.purpose === 'verdict');
-  if (verdictTag !== undefined && foundDigestOf(found, verdictTag.tag) === push.digest) {
-    const tags = planned.map(
-      (item): TagOutcome => ({ tag: item.tag, digest: item.manifest.digest, outcome: 'unchanged', purpose: item.purpose }),
-    );
-    metrics.count('Duplicates');
-    logger.info('already checked', {
-      repository: push.repository,
-      tag,
-      digest: push.digest,
-      verdict: verdict.verdict,
-      tags: tags.map((t) => t.tag),
-    });
-    return { kind: 'duplicate', verdict: verdict.verdict, tags };
-  }
-
+  // What writing each tag would do, from the probes of wave 1: already there, refused by tag
+  // immutability (reported, never attempted), or to be written.
   const predicted: TagOutcome[] = planned.map((item) => {
     const current = foundDigestOf(found, item.tag);
     const blocked =
@@ -235,6 +186,22 @@ export const processPush = async (deps: GuardDeps, push: PushEvent): Promise<Pus
       ...(blocked ? { message: `the repository's tags are immutable and ${item.tag} already names ${current}` } : {}),
     };
   });
+
+  // Idempotency: tags are written only after the notification was published, so the verdict tag on
+  // this digest means a delivery of this event already notified. A redelivery only completes the
+  // tags an earlier attempt did not finish, and notifies nobody.
+  if (predicted.some((item) => item.purpose === 'verdict' && item.outcome === 'unchanged')) {
+    const tags = await writeTags(deps, push, planned, predicted);
+    metrics.count('Duplicates');
+    logger.info('already checked', {
+      repository: push.repository,
+      tag,
+      digest: push.digest,
+      verdict: verdict.verdict,
+      tags: tags.map((t) => ({ tag: t.tag, outcome: t.outcome })),
+    });
+    return { kind: 'duplicate', verdict: verdict.verdict, tags };
+  }
 
   const shouldNotify = verdict.verdict === 'quarantined' || (verdict.verdict === 'deployable' && config.notifyOnDeployable);
   let notificationId: string | null = null;
@@ -258,52 +225,10 @@ export const processPush = async (deps: GuardDeps, push: PushEvent): Promise<Pus
     slackPost = postToChat(deps, message.slack, push);
   }
 
-  const tags: TagOutcome[] = [];
+  let tags: TagOutcome[];
   // postToChat never rejects; `finally` lets the post finish even when a tag write fails.
   try {
-    for (const [i, item] of planned.entries()) {
-      const prediction = predicted[i];
-      if (!config.writeTags) {
-        tags.push({ tag: item.tag, digest: item.manifest.digest, purpose: item.purpose, outcome: 'planned' });
-        continue;
-      }
-      if (prediction?.outcome === 'immutable') {
-        tags.push(prediction);
-        continue;
-      }
-      let result: Awaited<ReturnType<Registry['putTag']>>;
-      try {
-        result = await registry.putTag(push.repository, item.tag, item.manifest);
-      } catch (error) {
-        // Only a retryable failure goes back to Lambda. A refusal no retry can change (access denied,
-        // KMS, a bad request) would fail every attempt and re-notify each time: report it instead.
-        if (!(error instanceof GuardError) || error.retryable) throw error;
-        metrics.count('TagFailures', { Code: error.code });
-        logger.warn('tag not written', {
-          repository: push.repository,
-          tag: item.tag,
-          digest: item.manifest.digest,
-          code: error.code,
-          error: error.message,
-        });
-        tags.push({
-          tag: item.tag,
-          digest: item.manifest.digest,
-          purpose: item.purpose,
-          outcome: 'failed',
-          message: error.message,
-        });
-        continue;
-      }
-      if (result === 'immutable') metrics.count('ImmutableTags');
-      tags.push({
-        tag: item.tag,
-        digest: item.manifest.digest,
-        purpose: item.purpose,
-        outcome: result,
-        ...(result === 'immutable' ? { message: `the repository's tags are immutable and ${item.tag} already exists` } : {}),
-      });
-    }
+    tags = await writeTags(deps, push, planned, predicted);
   } finally {
     slack = await slackPost;
   }
@@ -322,6 +247,53 @@ export const processPush = async (deps: GuardDeps, push: PushEvent): Promise<Pus
     slack,
   });
   return { kind: 'checked', verdict: verdict.verdict, reasons, tags, notificationId, slack };
+};
+
+/**
+ * Writes the planned tags, all at once (one round trip): a tag already in place or refused by
+ * immutability is not sent. Every write settles before a retryable failure is rethrown, so a
+ * Lambda retry only has to finish what failed (and, seeing the verdict tag, does not notify again).
+ */
+const writeTags = async (
+  deps: GuardDeps,
+  push: PushEvent,
+  planned: readonly PlannedTag[],
+  predicted: readonly TagOutcome[],
+): Promise<TagOutcome[]> => {
+  const { registry, metrics, logger } = deps;
+  const settled = await Promise.allSettled(
+    planned.map(async (item, i): Promise<TagOutcome> => {
+      const prediction = predicted[i];
+      const base = { tag: item.tag, digest: item.manifest.digest, purpose: item.purpose };
+      if (!deps.config.writeTags) return { ...base, outcome: 'planned' };
+      if (prediction !== undefined && prediction.outcome !== 'planned') return prediction;
+      try {
+        const result = await registry.putTag(push.repository, item.tag, item.manifest);
+        if (result === 'immutable') metrics.count('ImmutableTags');
+        return {
+          ...base,
+          outcome: result,
+          ...(result === 'immutable' ? { message: `the repository's tags are immutable and ${item.tag} already exists` } : {}),
+        };
+      } catch (error) {
+        // Only a retryable failure goes back to Lambda. A refusal no retry can change (access denied,
+        // KMS, a bad request) would fail every attempt: report it instead.
+        if (!(error instanceof GuardError) || error.retryable) throw error;
+        metrics.count('TagFailures', { Code: error.code });
+        logger.warn('tag not written', {
+          repository: push.repository,
+          tag: item.tag,
+          digest: item.manifest.digest,
+          code: error.code,
+          error: error.message,
+        });
+        return { ...base, outcome: 'failed', message: error.message };
+      }
+    }),
+  );
+  const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failed !== undefined) throw failed.reason;
+  return settled.map((result) => (result as PromiseFulfilledResult<TagOutcome>).value);
 };
 
 const postToChat = async (deps: GuardDeps, message: ComposedNotification['slack'], push: PushEvent): Promise<string | null> => {

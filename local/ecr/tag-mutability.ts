@@ -1,3 +1,5 @@
+// Written independently of the guard's functions/core/tag-mutability.ts on purpose: this is the
+// witness the guard is tested against, so sharing the code would let one mistake pass both.
 import { assertNever } from '../../functions/core/assert-never.js';
 import type { ExclusionFilter, RepositoryRecord } from '../state.js';
 

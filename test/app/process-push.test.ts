@@ -434,20 +434,34 @@ describe('processPush: failures', () => {
     expect(h.published).toHaveLength(1);
   });
 
-  it('a retryable tag write failure after the notification is rethrown for Lambda to retry', async () => {
-    // Prepare
+  it('a retryable tag write failure after the notification is rethrown, and the retry only completes the tags', async () => {
+    // Prepare: the first PutImage (the child's) fails; the verdict tag, written alongside, lands
     const seed = seedCase({ architecture: 'arm64' });
     const h = harness();
     addSeed(h.memory, seed);
     h.memory.failNext('putTag');
 
     // Act
-    const outcome = processPush(h.deps, pushOf(seed.index, 'v7'));
+    const first = processPush(h.deps, pushOf(seed.index, 'v7'));
 
-    // Assess
-    await expect(outcome).rejects.toMatchObject({ code: 'THROTTLED', retryable: true });
+    // Assess: Lambda gets the error back, after both writes settled
+    await expect(first).rejects.toMatchObject({ code: 'THROTTLED', retryable: true });
     expect(h.published).toHaveLength(1);
-    expect(h.memory.tags.has('v7-quarantined')).toBe(false);
+    expect(h.memory.tags.get('v7-quarantined')).toBe(seed.index.digest);
+    expect(h.memory.tags.has('v7-deployable')).toBe(false);
+
+    // Act: Lambda's retry
+    const retry = await processPush(h.deps, pushOf(seed.index, 'v7'));
+
+    // Assess: the verdict tag says the team was told; the retry writes the missing tag only
+    expect(retry).toMatchObject({ kind: 'duplicate', verdict: 'quarantined' });
+    expect(h.published).toHaveLength(1);
+    expect(h.memory.tags.get('v7-deployable')).toBe(seed.image.digest);
+    expect(h.memory.calls.filter((call) => call.op === 'putTag').map((call) => call.detail.split('=')[0])).toEqual([
+      'v7-deployable',
+      'v7-quarantined',
+      'v7-deployable',
+    ]);
   });
 
   it('a Slack webhook that throws never fails the check', async () => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The CLI as users run it: the built bin, in child processes, against `local serve`.
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = fileURLToPath(new URL('../../bin/ecr-lambda-guard.mjs', import.meta.url));
-const ENV = {
+const ENV: NodeJS.ProcessEnv = {
   ...process.env,
   AWS_ACCESS_KEY_ID: 'AKIDTEST',
   AWS_SECRET_ACCESS_KEY: 'secret',

@@ -313,42 +313,49 @@ describe('PutImage throttled (ECR allows 10 PutImage per second)', () => {
     }
   });
 
-  it('throttling that outlasts the SDK retries fails the invocation; the Lambda retry finishes the tags and notifies again', async () => {
-    // Prepare
-    const seed = seedCase({ architecture: 'arm64' });
-    const { guard, endpoint, runtime, ecr, close } = await startGuard({
-      env: { GUARD_TARGET_ARCHITECTURES: 'arm64' },
-      maxAttempts: 1,
-    });
-    try {
-      const stop = endpoint.calls.onCall((call) => {
-        if (call.name !== 'sns:Publish') return;
-        endpoint.faults.add({ operation: 'ecr:PutImage', kind: 'throttle', times: 1 });
-        stop();
+  it.each([
+    // The first PutImage (the child tag's) is refused; the verdict tag, sent alongside, lands: the
+    // retry sees it, knows the team was told, and only writes the child tag.
+    { refused: 1, notifications: 1 },
+    // Both refused: nothing says the team was told, so the retry notifies again (at-least-once).
+    { refused: 2, notifications: 2 },
+  ])(
+    "PutImage refused $refused time(s) with the guard's own tag retry off: Lambda's retry finishes the tags, $notifications notification(s)",
+    async ({ refused, notifications: expected }) => {
+      // Prepare
+      const seed = seedCase({ architecture: 'arm64' });
+      const { guard, endpoint, runtime, ecr, close } = await startGuard({
+        env: { GUARD_TARGET_ARCHITECTURES: 'arm64' },
+        maxAttempts: 1,
+        tagRetryBudgetMs: 0,
       });
+      try {
+        const stop = endpoint.calls.onCall((call) => {
+          if (call.name !== 'sns:Publish') return;
+          endpoint.faults.add({ operation: 'ecr:PutImage', kind: 'throttle', times: refused });
+          stop();
+        });
 
-      // Act
-      await pushSeed(ecr, seed, { repository: REPOSITORY, tag: 'v7' });
-      await guard.stack.idle();
+        // Act
+        await pushSeed(ecr, seed, { repository: REPOSITORY, tag: 'v7' });
+        await guard.stack.idle();
 
-      // Assess: the end state is right and nothing went to the on-failure destination
-      expect(await tagsInEcr(ecr)).toEqual(seedTags(seed));
-      const v7 = runtime.invocations.filter((record) => record.outcome === 'error' || record.attempt > 1);
-      expect(v7.map((record) => [record.attempt, record.outcome, record.error?.errorType ?? null])).toEqual([
-        [1, 'error', 'GuardError'],
-        [2, 'success', null],
-      ]);
-      expect(runtime.failures).toEqual([]);
-      // Publish precedes the tag writes (tags first could lose the notification), and nothing records
-      // that it happened, so the retry publishes again: at-least-once when a tag write fails for good.
-      expect(notifications(endpoint).map((n) => n.emailSubject)).toEqual([
-        'Quarantined: orders-service:v7 (IMAGE_INDEX)',
-        'Quarantined: orders-service:v7 (IMAGE_INDEX)',
-      ]);
-    } finally {
-      await close();
-    }
-  });
+        // Assess: the end state is right and nothing went to the on-failure destination
+        expect(await tagsInEcr(ecr)).toEqual(seedTags(seed));
+        const v7 = runtime.invocations.filter((record) => record.outcome === 'error' || record.attempt > 1);
+        expect(v7.map((record) => [record.attempt, record.outcome, record.error?.errorType ?? null])).toEqual([
+          [1, 'error', 'GuardError'],
+          [2, 'success', null],
+        ]);
+        expect(runtime.failures).toEqual([]);
+        expect(notifications(endpoint).map((n) => n.emailSubject)).toEqual(
+          Array.from({ length: expected }, () => 'Quarantined: orders-service:v7 (IMAGE_INDEX)'),
+        );
+      } finally {
+        await close();
+      }
+    },
+  );
 });
 
 describe('SNS unavailable', () => {

@@ -1,11 +1,15 @@
-/** True when a repository name matches a pattern where `*` stands for any run of characters. */
-export const matchesRepositoryPattern = (name: string, pattern: string): boolean => {
+/**
+ * True when a name matches a pattern where `*` stands for any run of characters (ECR's repository
+ * filters and tag-mutability exclusion filters, and the guard's include/exclude patterns).
+ */
+export const matchesWildcard = (name: string, pattern: string): boolean => {
   if (!pattern.includes('*')) return name === pattern;
   const parts = pattern.split('*');
   const first = parts[0] ?? '';
   const last = parts[parts.length - 1] ?? '';
   if (!name.startsWith(first) || name.length < first.length + last.length || !name.endsWith(last)) return false;
-  // Greedy-free scan: each middle part must appear in order between the prefix and the suffix.
+  // Each middle part must appear in order between the prefix and the suffix; first-fit is enough
+  // because `*` matches anything in between (no backtracking, so hostile patterns stay linear).
   let at = first.length;
   const end = name.length - last.length;
   for (const part of parts.slice(1, -1)) {
@@ -18,5 +22,5 @@ export const matchesRepositoryPattern = (name: string, pattern: string): boolean
 
 /** Include/exclude decision: included by some include pattern and by no exclude pattern. */
 export const isRepositoryWatched = (name: string, include: readonly string[], exclude: readonly string[]): boolean =>
-  (include.length === 0 || include.some((pattern) => matchesRepositoryPattern(name, pattern))) &&
-  !exclude.some((pattern) => matchesRepositoryPattern(name, pattern));
+  (include.length === 0 || include.some((pattern) => matchesWildcard(name, pattern))) &&
+  !exclude.some((pattern) => matchesWildcard(name, pattern));
