@@ -43,6 +43,8 @@ export interface VerdictNotificationInput {
   readonly context: SubjectContext;
   /** The push; an ECR `PushEvent` fits as it is. */
   readonly event: GuardEventFields;
+  /** The explanation, when the caller already made it for another channel. */
+  readonly explanation?: Explanation;
 }
 
 /** Size knob, for topics configured below 256 KiB and for tests. */
@@ -217,7 +219,7 @@ const MARGIN = 1024;
  */
 export const buildVerdictNotification = (input: VerdictNotificationInput, options: SnsOptions = {}): SnsPublishInput => {
   const budget = (options.maxBytes ?? SNS_LIMITS.maxBytes) - MARGIN;
-  const explanation = explain(input.verdict, input.context);
+  const explanation = input.explanation ?? explain(input.verdict, input.context);
   const subject = subjectFor(explanation);
   const messageAttributes = attributes(
     input.verdict.verdict,
@@ -231,7 +233,7 @@ export const buildVerdictNotification = (input: VerdictNotificationInput, option
       subject,
       renderText(explanation, level.text),
       renderChatbot(explanation, { ...level.chatbot, id }),
-      toGuardMessageJson(input.verdict, input.context, input.event, level.json),
+      toGuardMessageJson(input.verdict, input.context, input.event, level.json, explanation.deployNow),
       messageAttributes,
     );
     if (publishSize(result) <= budget) return result;
@@ -239,12 +241,18 @@ export const buildVerdictNotification = (input: VerdictNotificationInput, option
   }
   const level = last?.level ?? LEVELS[LEVELS.length - 1] ?? { text: {}, chatbot: {}, json: {} };
   const chatbot = renderChatbot(explanation, { ...level.chatbot, id });
-  const machine = toGuardMessageJson(input.verdict, input.context, input.event, {
-    maxTreeChildren: 0,
-    maxString: 100,
-    maxArray: 0,
-    maxReasons: 5,
-  });
+  const machine = toGuardMessageJson(
+    input.verdict,
+    input.context,
+    input.event,
+    {
+      maxTreeChildren: 0,
+      maxString: 100,
+      maxArray: 0,
+      maxReasons: 5,
+    },
+    explanation.deployNow,
+  );
   return cutToFit(
     (text) => assemble(subject, text, chatbot, machine, messageAttributes),
     renderText(explanation, level.text),

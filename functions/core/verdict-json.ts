@@ -4,7 +4,7 @@
  * describes it and the tests hold the output to it.
  */
 import { explain } from './explain.js';
-import type { SubjectContext, TagOutcome } from './explanation.js';
+import type { Explanation, SubjectContext, TagOutcome } from './explanation.js';
 import type { GuardFailure } from './guard-failure.js';
 import type { ReasonCode, RuleStatus, Severity } from './lambda-rules.js';
 import type { ArtifactKind } from './media-type.js';
@@ -205,9 +205,10 @@ export const toGuardMessageJson = (
   context: SubjectContext,
   event: GuardEventFields,
   bounds: JsonBounds = {},
+  // The caller usually has the explanation already (one per notification, shared by every channel).
+  deployNow: Explanation['deployNow'] = explain(verdict, context).deployNow,
 ): GuardMessageJson => {
   const base = toVerdictJson(verdict, context, bounds);
-  const deployNow = explain(verdict, context).deployNow;
   const truncated = JSON.stringify(base) !== JSON.stringify(toVerdictJson(verdict, context));
   return {
     ...base,
