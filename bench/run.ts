@@ -5,6 +5,7 @@
  * (progress always goes to stderr). Every timing is set against a baseline measured in the same
  * run, so a busy machine still gives meaningful ratios.
  */
+import { FUNCTION_DEFAULTS } from '../functions/config/function-defaults.js';
 import { useLocalCredentials } from '../local/guard-stack.js';
 import { buildArtifacts } from './build-artifacts.js';
 import { fileSizes } from './bundle-size.js';
@@ -30,10 +31,10 @@ const TARGETS = {
   coldStartRuns: 25,
   coreEvents: 10_000,
   latencyMs: 20,
-  burst: { indexes: 250, singles: 250, reservedConcurrency: 5, putImageRateLimit: 10 },
+  burst: { indexes: 250, singles: 250, reservedConcurrency: FUNCTION_DEFAULTS.reservedConcurrency, putImageRateLimit: 10 },
   lambdaMemoryMb: 128,
-  /** The memory the CDK construct configures (infra/guard-settings.ts). */
-  configuredMemoryMb: 512,
+  /** The memory the CDK construct configures. */
+  configuredMemoryMb: FUNCTION_DEFAULTS.memoryMb,
 } as const;
 
 const main = async (): Promise<void> => {

@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { DEFAULTS } from '../functions/config/env-names.js';
+import { FUNCTION_DEFAULTS } from '../functions/config/function-defaults.js';
 import { LAMBDA_ARCHITECTURES, type LambdaArchitecture } from '../functions/core/platform.js';
 import { guardTagSuffixes, parseTagTemplate, type TagTemplate } from '../functions/core/tag-template.js';
 import type { EcrLambdaGuardProps } from './ecr-lambda-guard-props.js';
@@ -81,7 +82,7 @@ const architecturesOf = (given: readonly string[] | undefined): readonly LambdaA
 };
 
 const timeoutOf = (given: Duration | undefined): Duration => {
-  const timeout = given ?? Duration.minutes(1);
+  const timeout = given ?? Duration.seconds(FUNCTION_DEFAULTS.timeoutSeconds);
   integerIn(timeout.toSeconds(), 1, 900, 'timeout (seconds)');
   return timeout;
 };
@@ -143,8 +144,13 @@ export const resolveGuardSettings = (props: EcrLambdaGuardProps): GuardSettings 
     ...slackChannelOf(props.slackChannel),
     alarmsNotifyTopic: props.alarmsNotifyTopic ?? true,
     logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-    memorySize: integerIn(props.memorySize ?? 512, 128, 10240, 'memorySize'),
+    memorySize: integerIn(props.memorySize ?? FUNCTION_DEFAULTS.memoryMb, 128, 10240, 'memorySize'),
     timeout: timeoutOf(props.timeout),
-    reservedConcurrency: integerIn(props.reservedConcurrency ?? 5, 1, 1000, 'reservedConcurrency'),
+    reservedConcurrency: integerIn(
+      props.reservedConcurrency ?? FUNCTION_DEFAULTS.reservedConcurrency,
+      1,
+      1000,
+      'reservedConcurrency',
+    ),
   };
 };

@@ -4,6 +4,7 @@ import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secre
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { ENV } from '../functions/config/env-names.js';
 import { buildEventPattern } from '../functions/config/event-pattern.js';
+import { FUNCTION_DEFAULTS } from '../functions/config/function-defaults.js';
 import { loadConfig } from '../functions/config/load-config.js';
 import type { LambdaHandler } from './lambda-runtime.js';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from './stack.js';
@@ -46,9 +47,6 @@ export interface GuardStack {
   readonly logs: string[];
   close(): Promise<void>;
 }
-
-/** The function timeout the CDK construct deploys by default (`Duration.minutes(1)`). */
-export const GUARD_TIMEOUT_SECONDS = 60;
 
 const BUNDLE_CANDIDATES = ['./lambda/on-ecr-push.mjs', '../dist/lambda/on-ecr-push.mjs'];
 
@@ -102,7 +100,7 @@ export const startGuardStack = async (options: GuardStackOptions = {}): Promise<
     },
     // The deployed function's timeout (infra/guard-settings.ts: one minute), not Lambda's 3-second
     // default: SDK backoff under ECR throttling must not turn into a local-only timeout and retry.
-    runtime: { timeoutSeconds: GUARD_TIMEOUT_SECONDS, ...options.runtime },
+    runtime: { timeoutSeconds: FUNCTION_DEFAULTS.timeoutSeconds, ...options.runtime },
     endpoint: { region, account, ...options.endpoint },
   });
   const clientConfig = { region, endpoint: stack.endpoint.url, maxAttempts: 1 };
