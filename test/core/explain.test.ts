@@ -3,43 +3,17 @@ import type { Evidence } from '../../functions/core/classify.js';
 import { type ClassifyOptions, classify } from '../../functions/core/classify.js';
 import { explain, visibleTreeLines } from '../../functions/core/explain.js';
 import type { BuildTool, SubjectContext, TagOutcome } from '../../functions/core/explanation.js';
-import type { LambdaArchitecture } from '../../functions/core/platform.js';
+import { MediaType } from '../../functions/core/media-type.js';
+import { buildKitIndex, evidenceOf, image, imageEvidence, jsonFixture } from '../support/fixture-factory.js';
 import {
-  blobOf,
-  buildKitIndex,
-  DOCKER_MANIFEST,
-  evidenceOf,
-  imageConfig,
-  imageIndex,
-  imageManifest,
-  layerOf,
-  linuxImage,
-  OCI_LAYER_ZSTD,
-} from '../support/manifest-builders.js';
-
-const URI = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
-const GITHUB_RUN = 'https://github.com/acme/orders/actions/runs/9123456789';
-
-const contextFor = (
-  repository: string | null,
-  tag: string | null,
-  architectures: readonly LambdaArchitecture[] = [],
-  tagging: readonly TagOutcome[] = [],
-): SubjectContext => ({
-  repository,
-  tag,
-  repositoryUri: repository === null ? null : `${URI}/${repository}`,
-  region: repository === null ? null : 'eu-west-1',
-  architectures,
-  source: repository === null ? 'oci-layout:./build' : null,
-  tagging,
-});
-
-const seed = () =>
-  buildKitIndex({
-    architectures: ['arm64'],
-    provenance: { builderId: GITHUB_RUN, vcsSource: 'https://github.com/acme/orders', vcsRevision: '4f2c1e0d9b8a' },
-  });
+  GITHUB_RUN,
+  helmChartEvidence,
+  REGISTRY_URI,
+  seedPush,
+  seedVerdict,
+  subjectContext,
+  zstdImage,
+} from '../support/seed-explanations.js';
 
 interface Story {
   readonly name: string;
@@ -53,37 +27,19 @@ interface Story {
   readonly why: readonly string[];
 }
 
-const zstdImage = () => {
-  const config = imageConfig({ architecture: 'amd64' });
-  const manifest = imageManifest({ config, layers: [layerOf('z', OCI_LAYER_ZSTD)] });
-  return evidenceOf(manifest, [], [config]);
-};
-
-const helmChart = () => {
-  const config = blobOf({ name: 'orders', version: '1.0.0' }, 'application/vnd.cncf.helm.config.v1+json');
-  const chart = imageManifest({ config, layers: [layerOf('chart', 'application/vnd.cncf.helm.chart.content.v1.tar+gzip')] });
-  return evidenceOf(chart, [], [config]);
-};
-
 const schema1 = () =>
   evidenceOf(
-    blobOf(
-      { schemaVersion: 1, name: 'orders', tag: 'old', architecture: 'amd64', fsLayers: [] },
-      'application/vnd.docker.distribution.manifest.v1+json',
-    ),
+    jsonFixture(MediaType.DockerSchema1, { schemaVersion: 1, name: 'orders', tag: 'old', architecture: 'amd64', fsLayers: [] }),
   );
 
-const plainImage = (architecture: string) => {
-  const image = linuxImage(architecture, { mediaType: DOCKER_MANIFEST });
-  return evidenceOf(image.manifest, [], [image.config]);
-};
+const plainImage = (architecture: string) => imageEvidence(image({ format: 'docker', platform: `linux/${architecture}` }));
 
 const STORIES: readonly Story[] = [
   {
     name: 'seed: arm64 image + provenance naming a GitHub Actions run',
-    evidence: seed().evidence,
+    evidence: seedPush().evidence,
     options: { architectures: ['arm64'] },
-    context: contextFor('orders-api', 'v7', ['arm64']),
+    context: subjectContext('orders-api', 'v7', { architectures: ['arm64'] }),
     verdict: 'quarantined',
     firstTools: ['github-actions', 'docker-buildx', 'compose-bake'],
     summary:
@@ -93,7 +49,7 @@ const STORIES: readonly Story[] = [
   {
     name: 'Docker Engine 29 shape: one platform + attestation, no builder id',
     evidence: buildKitIndex({ architectures: ['amd64'] }).evidence,
-    context: contextFor('orders-api', 'v9'),
+    context: subjectContext('orders-api', 'v9'),
     verdict: 'quarantined',
     firstTools: ['docker-engine-29', 'docker-buildx', 'compose-bake'],
     summary: /linux\/amd64 image \+ provenance attestation/,
@@ -102,7 +58,7 @@ const STORIES: readonly Story[] = [
   {
     name: 'Engine 29 shape with the statement unreadable',
     evidence: buildKitIndex({ architectures: ['amd64'], statementUnavailable: true }).evidence,
-    context: contextFor('orders-api', 'v9'),
+    context: subjectContext('orders-api', 'v9'),
     verdict: 'quarantined',
     firstTools: ['docker-engine-29', 'docker-buildx'],
     summary: /linux\/amd64 image \+ provenance attestation/,
@@ -111,7 +67,7 @@ const STORIES: readonly Story[] = [
   {
     name: 'CDK bootstrap asset repository',
     evidence: buildKitIndex({ architectures: ['amd64'] }).evidence,
-    context: contextFor('cdk-hnb659fds-container-assets-123456789012-eu-west-1', 'a1b2c3'),
+    context: subjectContext('cdk-hnb659fds-container-assets-123456789012-eu-west-1', 'a1b2c3'),
     verdict: 'quarantined',
     firstTools: ['cdk', 'docker-buildx'],
     summary: /cdk-hnb659fds-container-assets-123456789012-eu-west-1:a1b2c3 is an OCI image index/,
@@ -120,7 +76,7 @@ const STORIES: readonly Story[] = [
   {
     name: 'Serverless Framework repository',
     evidence: buildKitIndex({ architectures: ['arm64'] }).evidence,
-    context: contextFor('serverless-orders-dev', 'app'),
+    context: subjectContext('serverless-orders-dev', 'app'),
     verdict: 'quarantined',
     firstTools: ['serverless', 'docker-buildx'],
     summary: /serverless-orders-dev:app is an OCI image index/,
@@ -133,7 +89,7 @@ const STORIES: readonly Story[] = [
       attestations: 'oci-artifact',
       provenance: { builderId: GITHUB_RUN, predicateType: 'https://slsa.dev/provenance/v1' },
     }).evidence,
-    context: contextFor('orders-api', 'v10'),
+    context: subjectContext('orders-api', 'v10'),
     verdict: 'quarantined',
     firstTools: ['github-actions', 'docker-buildx'],
     summary: /provenance attestation/,
@@ -143,7 +99,7 @@ const STORIES: readonly Story[] = [
     name: 'multi-platform index without attestations, x86_64 function',
     evidence: buildKitIndex({ architectures: ['amd64', 'arm64'], attestations: 'none' }).evidence,
     options: { architectures: ['x86_64'] },
-    context: contextFor('orders-api', 'multi', ['x86_64']),
+    context: subjectContext('orders-api', 'multi', { architectures: ['x86_64'] }),
     verdict: 'quarantined',
     firstTools: ['docker-buildx', 'github-actions', 'registry-copy'],
     summary: /\(linux\/amd64, linux\/arm64 images\): Lambda will refuse it; deploy the linux\/amd64 image/,
@@ -153,7 +109,7 @@ const STORIES: readonly Story[] = [
     name: 'index with only an arm64 image for an x86_64 function',
     evidence: buildKitIndex({ architectures: ['arm64'] }).evidence,
     options: { architectures: ['x86_64'] },
-    context: contextFor('orders-api', 'v7', ['x86_64']),
+    context: subjectContext('orders-api', 'v7', { architectures: ['x86_64'] }),
     verdict: 'quarantined',
     firstTools: ['docker-engine-29', 'docker-buildx'],
     summary: /no runnable image for x86_64/,
@@ -168,7 +124,7 @@ const STORIES: readonly Story[] = [
     name: 'arm64 image for an x86_64 function',
     evidence: plainImage('arm64'),
     options: { architectures: ['x86_64'] },
-    context: contextFor('orders-api', 'arm', ['x86_64']),
+    context: subjectContext('orders-api', 'arm', { architectures: ['x86_64'] }),
     verdict: 'quarantined',
     firstTools: ['docker-buildx', 'github-actions', 'cdk', 'sam', 'serverless', 'terraform'],
     summary: /^orders-api:arm cannot run on Lambda: the image is arm64 but the function targets x86_64$/,
@@ -177,7 +133,7 @@ const STORIES: readonly Story[] = [
   {
     name: 'plain image, deployable',
     evidence: plainImage('amd64'),
-    context: contextFor('orders-api', 'v8'),
+    context: subjectContext('orders-api', 'v8'),
     verdict: 'deployable',
     firstTools: [],
     summary: /^orders-api:v8 is a single linux\/amd64 image: Lambda can deploy it$/,
@@ -186,7 +142,7 @@ const STORIES: readonly Story[] = [
   {
     name: 'zstd layers: deployable with an unverified warning',
     evidence: zstdImage(),
-    context: contextFor('orders-api', 'zstd'),
+    context: subjectContext('orders-api', 'zstd'),
     verdict: 'deployable',
     firstTools: [],
     summary: /Lambda can deploy it; 1 warning to review$/,
@@ -196,7 +152,7 @@ const STORIES: readonly Story[] = [
     name: 'zstd layers in strict mode',
     evidence: zstdImage(),
     options: { strict: true },
-    context: contextFor('orders-api', 'zstd'),
+    context: subjectContext('orders-api', 'zstd'),
     verdict: 'quarantined',
     firstTools: ['docker-buildx', 'github-actions', 'registry-copy'],
     summary: /is quarantined in strict mode: 1 layer\(s\) are not gzip-compressed/,
@@ -205,7 +161,7 @@ const STORIES: readonly Story[] = [
   {
     name: 'schema 1 manifest',
     evidence: schema1(),
-    context: contextFor('orders-api', 'old'),
+    context: subjectContext('orders-api', 'old'),
     verdict: 'quarantined',
     firstTools: ['registry-copy', 'docker-buildx'],
     summary: /cannot run on Lambda: this is a Docker v2 schema 1 manifest/,
@@ -213,8 +169,8 @@ const STORIES: readonly Story[] = [
   },
   {
     name: 'Helm chart: skipped',
-    evidence: helmChart(),
-    context: contextFor('charts', '1.0.0'),
+    evidence: helmChartEvidence(),
+    context: subjectContext('charts', '1.0.0'),
     verdict: 'skipped',
     firstTools: [],
     summary: /^charts:1\.0\.0: this is a Helm chart, not a container image; nothing to check$/,
@@ -222,8 +178,8 @@ const STORIES: readonly Story[] = [
   },
   {
     name: 'CLI input without repository',
-    evidence: seed().evidence,
-    context: contextFor(null, null),
+    evidence: seedPush().evidence,
+    context: subjectContext(null, null, { region: null }),
     verdict: 'quarantined',
     firstTools: ['github-actions', 'docker-buildx'],
     summary: /^oci-layout:\.\/build is an OCI image index/,
@@ -250,23 +206,21 @@ describe('explain', () => {
 
   it('names the child to deploy by digest and by the tag the guard writes (seed story)', () => {
     // Prepare
-    const story = seed();
-    const verdict = classify(story.evidence, { architectures: ['arm64'] });
-    const child = story.images[0]?.digest ?? '';
+    const { verdict, child } = seedVerdict();
     const tagging: TagOutcome[] = [
       { tag: 'v7-quarantined', digest: verdict.subject.digest, outcome: 'planned', purpose: 'verdict' },
       { tag: 'v7-deployable', digest: child, outcome: 'created', purpose: 'deployable-child' },
     ];
 
     // Act
-    const explanation = explain(verdict, contextFor('orders-api', 'v7', ['arm64'], tagging));
+    const explanation = explain(verdict, subjectContext('orders-api', 'v7', { architectures: ['arm64'], tagging }));
 
     // Assess
     expect(explanation.deployNow).toStrictEqual({
       digest: child,
       platform: 'linux/arm64',
-      uriByDigest: `${URI}/orders-api@${child}`,
-      uriByTag: `${URI}/orders-api:v7-deployable`,
+      uriByDigest: `${REGISTRY_URI}/orders-api@${child}`,
+      uriByTag: `${REGISTRY_URI}/orders-api:v7-deployable`,
       tag: 'v7-deployable',
     });
     expect(explanation.builder).toMatchObject({
@@ -294,30 +248,29 @@ describe('explain', () => {
     { name: 'planned tag', outcome: 'planned' as const, deployTag: 'v7-deployable', note: null },
   ])('deploy-now and notes for a $name', ({ outcome, deployTag, note }) => {
     // Prepare
-    const story = seed();
-    const verdict = classify(story.evidence, { architectures: ['arm64'] });
+    const { verdict } = seedVerdict();
     const child = verdict.deployableChild?.digest ?? '';
     const tagging: TagOutcome[] = [
       { tag: 'v7-deployable', digest: child, outcome, purpose: 'deployable-child', message: 'AccessDenied' },
     ];
 
     // Act
-    const explanation = explain(verdict, contextFor('orders-api', 'v7', ['arm64'], tagging));
+    const explanation = explain(verdict, subjectContext('orders-api', 'v7', { architectures: ['arm64'], tagging }));
 
     // Assess
     expect(explanation.deployNow?.tag ?? null).toBe(deployTag);
-    expect(explanation.deployNow?.uriByDigest).toBe(`${URI}/orders-api@${child}`);
+    expect(explanation.deployNow?.uriByDigest).toBe(`${REGISTRY_URI}/orders-api@${child}`);
     const matching = explanation.notes.filter((n) => note?.test(n) === true);
     expect(matching).toHaveLength(note === null ? 0 : 1);
   });
 
   it.each([
-    { name: 'quarantined', evidence: () => seed().evidence, notes: 2, invalidImage: true },
+    { name: 'quarantined', evidence: () => seedPush().evidence, notes: 2, invalidImage: true },
     { name: 'deployable', evidence: () => plainImage('amd64'), notes: 0, invalidImage: false },
-    { name: 'skipped', evidence: helmChart, notes: 0, invalidImage: false },
+    { name: 'skipped', evidence: helmChartEvidence, notes: 0, invalidImage: false },
   ])('after-fix notes for a $name verdict', ({ evidence, notes, invalidImage }) => {
     // Act
-    const explanation = explain(classify(evidence()), contextFor('orders-api', 'v7'));
+    const explanation = explain(classify(evidence()), subjectContext('orders-api', 'v7'));
 
     // Assess
     expect(explanation.notes).toHaveLength(notes);
@@ -327,7 +280,7 @@ describe('explain', () => {
 
   it('marks unverified rules in the why paragraphs and the findings', () => {
     // Act
-    const explanation = explain(classify(zstdImage()), contextFor('orders-api', 'zstd'));
+    const explanation = explain(classify(zstdImage()), subjectContext('orders-api', 'zstd'));
 
     // Assess
     expect(explanation.findings).toStrictEqual([
@@ -339,19 +292,11 @@ describe('explain', () => {
 
   it('keeps the deployable line when a huge tree is cut for a renderer', () => {
     // Prepare: 300 runnable arm64 images; the x86_64 one at the end is the one to deploy.
-    const arm = Array.from({ length: 300 }, (_, i) => linuxImage('arm64', { seed: `a${i}` }));
-    const amd = linuxImage('amd64');
-    const all = [...arm, amd];
-    const index = imageIndex(all.map((i) => i.entry));
-    const verdict = classify(
-      evidenceOf(
-        index,
-        all.map((i) => i.manifest),
-        all.map((i) => i.config),
-      ),
-      { architectures: ['x86_64'] },
-    );
-    const explanation = explain(verdict, contextFor('orders-api', 'wide', ['x86_64']));
+    const arm = Array.from({ length: 300 }, () => 'arm64');
+    const push = buildKitIndex({ architectures: [...arm, 'amd64'], attestations: 'none' });
+    const amd = push.images.at(-1);
+    const verdict = classify(push.evidence, { architectures: ['x86_64'] });
+    const explanation = explain(verdict, subjectContext('orders-api', 'wide', { architectures: ['x86_64'] }));
 
     // Act
     const visible = visibleTreeLines(explanation.tree, 10);
@@ -361,21 +306,21 @@ describe('explain', () => {
     expect(visible.lines).toHaveLength(10);
     expect(visible.omitted).toBe(292);
     expect(visible.lines[0]?.depth).toBe(0);
-    expect(visible.lines.at(-1)).toMatchObject({ mark: 'ok', digest: amd.manifest.digest });
+    expect(visible.lines.at(-1)).toMatchObject({ mark: 'ok', digest: amd?.digest });
   });
 
   it('flattens the tree depth first with marks and bounded labels', () => {
     // Prepare
-    const story = seed();
+    const { push, verdict } = seedVerdict();
 
     // Act
-    const explanation = explain(classify(story.evidence, { architectures: ['arm64'] }), contextFor('orders-api', 'v7'));
+    const explanation = explain(verdict, subjectContext('orders-api', 'v7'));
 
     // Assess
     expect(explanation.tree.map((l) => [l.depth, l.mark, l.label])).toStrictEqual([
       [0, 'error', 'image index, 2 entries'],
       [1, 'ok', 'image linux/arm64 — deployable'],
-      [1, 'ignored', `attestation (SLSA provenance v0.2) for ${story.images[0]?.digest.slice(0, 19)}`],
+      [1, 'ignored', `attestation (SLSA provenance v0.2) for ${push.images[0]?.digest.slice(0, 19)}`],
     ]);
   });
 });

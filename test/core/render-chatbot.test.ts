@@ -9,26 +9,16 @@ import {
   renderChatbot,
   renderChatbotFailure,
 } from '../../functions/core/render-chatbot.js';
-import { buildKitIndex, evidenceOf, linuxImage, withCorruptChildren } from '../support/manifest-builders.js';
-
-const URI = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
-const GITHUB_RUN = 'https://github.com/acme/orders/actions/runs/9123456789';
-
-const contextFor = (repository: string | null, tag: string | null, tagging: readonly TagOutcome[] = []): SubjectContext => ({
-  repository,
-  tag,
-  repositoryUri: repository === null ? null : `${URI}/${repository}`,
-  region: 'eu-west-1',
-  architectures: [],
-  source: repository === null ? 'oci-layout:./build' : null,
-  tagging,
-});
-
-const seed = () =>
-  buildKitIndex({
-    architectures: ['arm64'],
-    provenance: { builderId: GITHUB_RUN, vcsSource: 'https://github.com/acme/orders', vcsRevision: '4f2c1e0d9b8a7f6e5d4c' },
-  });
+import { buildKitIndex, image, imageEvidence, withCorruptChildren } from '../support/fixture-factory.js';
+import {
+  failedPush,
+  GITHUB_RUN,
+  REGISTRY_URI,
+  SEED_REVISION_LONG,
+  seedPush,
+  seedVerdict,
+  subjectContext,
+} from '../support/seed-explanations.js';
 
 const chatbot = (evidence: Evidence, context: SubjectContext): ChatbotNotification =>
   renderChatbot(explain(classify(evidence), context));
@@ -44,13 +34,11 @@ const posted = (n: ChatbotNotification): string[] => [
 describe('renderChatbot', () => {
   it('tells the seed story as a custom notification', () => {
     // Prepare
-    const story = seed();
-    const verdict = classify(story.evidence, { architectures: ['arm64'] });
-    const child = story.images[0]?.digest ?? '';
+    const { verdict, child } = seedVerdict(SEED_REVISION_LONG);
     const tagging: TagOutcome[] = [{ tag: 'v7-deployable', digest: child, outcome: 'planned', purpose: 'deployable-child' }];
 
     // Act
-    const n = renderChatbot(explain(verdict, contextFor('orders-api', 'v7', tagging)));
+    const n = renderChatbot(explain(verdict, subjectContext('orders-api', 'v7', { tagging })));
 
     // Assess
     expect(Object.keys(n)).toStrictEqual(['version', 'source', 'id', 'content', 'metadata']);
@@ -66,7 +54,7 @@ describe('renderChatbot', () => {
       metadata: { threadId: 'orders-api', summary: 'orders-api:v7 quarantined', eventType: 'ecr-lambda-guard.quarantined' },
     });
     expect(n.content.nextSteps[0]).toBe(
-      `Deploy now by digest: \`${URI}/orders-api@${child}\`, or the tag \`v7-deployable\` once the guard has written it`,
+      `Deploy now by digest: \`${REGISTRY_URI}/orders-api@${child}\`, or the tag \`v7-deployable\` once the guard has written it`,
     );
     expect(n.content.nextSteps[1]).toBe(
       'GitHub Actions: docker/build-push-action — Set the inputs `provenance: false` and `sbom: false` on the `docker/build-push-action` step.',
@@ -79,13 +67,13 @@ describe('renderChatbot', () => {
   });
 
   it.each([
-    { name: 'seed', n: () => chatbot(seed().evidence, contextFor('orders-api', 'v7')) },
+    { name: 'seed', n: () => chatbot(seedPush(SEED_REVISION_LONG).evidence, subjectContext('orders-api', 'v7')) },
     {
       name: '2,000-entry index',
       n: () =>
         chatbot(
           buildKitIndex({ architectures: Array.from({ length: 1000 }, () => 'arm64') }).evidence,
-          contextFor('orders-api', 'w'),
+          subjectContext('orders-api', 'w'),
         ),
     },
     {
@@ -94,7 +82,7 @@ describe('renderChatbot', () => {
         chatbot(
           buildKitIndex({ architectures: ['amd64', 'arm64'], predicateTypeAnnotation: `https://x.example/${'a'.repeat(50_000)}` })
             .evidence,
-          contextFor('orders-api', `v${'7'.repeat(299)}`),
+          subjectContext('orders-api', `v${'7'.repeat(299)}`),
         ),
     },
     {
@@ -102,17 +90,14 @@ describe('renderChatbot', () => {
       n: () =>
         chatbot(
           withCorruptChildren(buildKitIndex({ architectures: Array.from({ length: 1000 }, () => 'amd64') }).evidence),
-          contextFor('orders-api', 'x'),
+          subjectContext('orders-api', 'x'),
         ),
     },
     {
       name: 'deployable image',
-      n: () => {
-        const image = linuxImage('amd64');
-        return chatbot(evidenceOf(image.manifest, [], [image.config]), contextFor('orders-api', 'v8'));
-      },
+      n: () => chatbot(imageEvidence(image({ platform: 'linux/amd64' })), subjectContext('orders-api', 'v8')),
     },
-    { name: 'CLI input', n: () => chatbot(seed().evidence, contextFor(null, null)) },
+    { name: 'CLI input', n: () => chatbot(seedPush(SEED_REVISION_LONG).evidence, subjectContext(null, null)) },
   ])('bounds every field: $name', ({ n }) => {
     // Act
     const doc = n();
@@ -133,15 +118,15 @@ describe('renderChatbot', () => {
 
   it('offers the digest of a deployable image as the next step', () => {
     // Prepare
-    const image = linuxImage('amd64');
+    const img = image({ platform: 'linux/amd64' });
 
     // Act
-    const doc = chatbot(evidenceOf(image.manifest, [], [image.config]), contextFor('orders-api', 'v8'));
+    const doc = chatbot(imageEvidence(img), subjectContext('orders-api', 'v8'));
 
     // Assess
     expect(doc.content.title).toBe(':white_check_mark: orders-api:v8 deployable');
     expect(doc.content.nextSteps).toStrictEqual([
-      `Deploy by digest, so later pushes to the tag cannot change what runs: \`${URI}/orders-api@${image.manifest.digest}\``,
+      `Deploy by digest, so later pushes to the tag cannot change what runs: \`${REGISTRY_URI}/orders-api@${img.digest}\``,
     ]);
   });
 
@@ -151,7 +136,7 @@ describe('renderChatbot', () => {
       architectures: ['arm64'],
       predicateTypeAnnotation: '<!channel> <https://evil.example|click>',
     }).evidence;
-    const context = contextFor('orders-api', '<!here>*x*');
+    const context = subjectContext('orders-api', '<!here>*x*');
 
     // Act
     const doc = chatbot(evidence, context);
@@ -169,15 +154,7 @@ describe('renderChatbot', () => {
     const failure: GuardFailure = {
       code: 'REPOSITORY_NOT_FOUND',
       message: "The repository with name 'orders-api' does not exist <!channel>",
-      event: {
-        eventId: 'ev 1',
-        account: '123456789012',
-        region: 'eu-west-1',
-        time: '',
-        repository: 'orders-api',
-        digest: `sha256:${'ab'.repeat(32)}`,
-        tag: 'v7',
-      },
+      event: failedPush('v7', { eventId: 'ev 1' }),
     };
 
     // Act

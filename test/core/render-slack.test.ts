@@ -19,39 +19,17 @@ import {
   slackLink,
   truncateMrkdwn,
 } from '../../functions/core/slack-text.js';
+import { buildKitIndex, image, imageEvidence, withCorruptChildren } from '../support/fixture-factory.js';
 import {
-  blobOf,
-  buildKitIndex,
-  evidenceOf,
-  imageManifest,
-  layerOf,
-  linuxImage,
-  withCorruptChildren,
-} from '../support/manifest-builders.js';
-
-const URI = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
-const GITHUB_RUN = 'https://github.com/acme/orders/actions/runs/9123456789';
-
-const contextFor = (
-  repository: string | null,
-  tag: string | null,
-  tagging: readonly TagOutcome[] = [],
-  source: string | null = null,
-): SubjectContext => ({
-  repository,
-  tag,
-  repositoryUri: repository === null ? null : `${URI}/${repository}`,
-  region: 'eu-west-1',
-  architectures: [],
-  source,
-  tagging,
-});
-
-const seed = () =>
-  buildKitIndex({
-    architectures: ['arm64'],
-    provenance: { builderId: GITHUB_RUN, vcsSource: 'https://github.com/acme/orders', vcsRevision: '4f2c1e0d9b8a7f6e5d4c' },
-  });
+  failedPush,
+  GITHUB_RUN,
+  helmChartEvidence,
+  REGISTRY_URI,
+  SEED_REVISION_LONG,
+  seedPush,
+  seedVerdict,
+  subjectContext,
+} from '../support/seed-explanations.js';
 
 const slack = (evidence: Evidence, context: SubjectContext, options?: ClassifyOptions): SlackMessage =>
   renderSlack(explain(classify(evidence, options), context));
@@ -206,13 +184,16 @@ describe('truncateMrkdwn', () => {
 });
 
 const STORIES: readonly { name: string; message: () => SlackMessage }[] = [
-  { name: 'seed story', message: () => slack(seed().evidence, contextFor('orders-api', 'v7'), { architectures: ['arm64'] }) },
+  {
+    name: 'seed story',
+    message: () => slack(seedPush(SEED_REVISION_LONG).evidence, subjectContext('orders-api', 'v7'), { architectures: ['arm64'] }),
+  },
   {
     name: '2,000-entry index',
     message: () =>
       slack(
         buildKitIndex({ architectures: Array.from({ length: 1000 }, () => 'arm64') }).evidence,
-        contextFor('orders-api', 'wide'),
+        subjectContext('orders-api', 'wide'),
       ),
   },
   {
@@ -223,7 +204,7 @@ const STORIES: readonly { name: string; message: () => SlackMessage }[] = [
           architectures: Array.from({ length: 20 }, () => 'amd64'),
           predicateTypeAnnotation: `https://x.example/${'a'.repeat(20_000)}`,
         }).evidence,
-        contextFor('orders-api', 'big'),
+        subjectContext('orders-api', 'big'),
       ),
   },
   {
@@ -231,37 +212,28 @@ const STORIES: readonly { name: string; message: () => SlackMessage }[] = [
     message: () =>
       slack(
         withCorruptChildren(buildKitIndex({ architectures: Array.from({ length: 1000 }, () => 'amd64') }).evidence),
-        contextFor('orders-api', 'bad'),
+        subjectContext('orders-api', 'bad'),
       ),
   },
-  { name: 'very long tag', message: () => slack(seed().evidence, contextFor('orders-api', `v${'9'.repeat(299)}`)) },
+  {
+    name: 'very long tag',
+    message: () => slack(seedPush(SEED_REVISION_LONG).evidence, subjectContext('orders-api', `v${'9'.repeat(299)}`)),
+  },
   {
     name: 'deployable image',
-    message: () => {
-      const image = linuxImage('amd64');
-      return slack(evidenceOf(image.manifest, [], [image.config]), contextFor('orders-api', 'v8'));
-    },
+    message: () => slack(imageEvidence(image({ platform: 'linux/amd64' })), subjectContext('orders-api', 'v8')),
   },
-  {
-    name: 'skipped artifact',
-    message: () => {
-      const config = blobOf({ name: 'c', version: '1' }, 'application/vnd.cncf.helm.config.v1+json');
-      const chart = imageManifest({ config, layers: [layerOf('c', 'application/vnd.cncf.helm.chart.content.v1.tar+gzip')] });
-      return slack(evidenceOf(chart, [], [config]), contextFor('charts', '1'));
-    },
-  },
+  { name: 'skipped artifact', message: () => slack(helmChartEvidence(), subjectContext('charts', '1')) },
 ];
 
 describe('renderSlack', () => {
   it('tells the seed story: header, summary, deploy-now child, tree, GitHub fix first, CI link', () => {
     // Prepare
-    const story = seed();
-    const verdict = classify(story.evidence, { architectures: ['arm64'] });
-    const child = story.images[0]?.digest ?? '';
+    const { verdict, child } = seedVerdict(SEED_REVISION_LONG);
     const tagging: TagOutcome[] = [{ tag: 'v7-deployable', digest: child, outcome: 'planned', purpose: 'deployable-child' }];
 
     // Act
-    const message = renderSlack(explain(verdict, contextFor('orders-api', 'v7', tagging)));
+    const message = renderSlack(explain(verdict, subjectContext('orders-api', 'v7', { tagging })));
     const sections = sectionTexts(message);
 
     // Assess
@@ -273,8 +245,8 @@ describe('renderSlack', () => {
     expect(sections[1]).toBe(
       [
         '*Deploy now*: the linux/arm64 image inside the index is deployable as it is',
-        `• by digest: \`${URI}/orders-api@${child}\``,
-        `• by tag: \`${URI}/orders-api:v7-deployable\` (the guard writes this tag)`,
+        `• by digest: \`${REGISTRY_URI}/orders-api@${child}\``,
+        `• by tag: \`${REGISTRY_URI}/orders-api:v7-deployable\` (the guard writes this tag)`,
       ].join('\n'),
     );
     expect(sections[2]).toMatch(
@@ -340,7 +312,7 @@ describe('renderSlack', () => {
         message: '<!everyone> denied',
       },
     ];
-    const context = contextFor('orders-api', '<!channel>', tagging, '<#C024BE7LR|general>');
+    const context = subjectContext('orders-api', '<!channel>', { tagging, source: '<#C024BE7LR|general>' });
 
     // Act
     const message = renderSlack(explain(fromProvenance, context));
@@ -364,7 +336,9 @@ describe('renderSlack', () => {
     { maxFixes: 5, fixSections: 5 },
   ])('shows $maxFixes fixes when asked', ({ maxFixes, fixSections }) => {
     // Act
-    const message = renderSlack(explain(classify(seed().evidence), contextFor('orders-api', 'v7')), { maxFixes });
+    const message = renderSlack(explain(classify(seedPush(SEED_REVISION_LONG).evidence), subjectContext('orders-api', 'v7')), {
+      maxFixes,
+    });
 
     // Assess
     expect(sectionTexts(message).filter((s) => /^\*\d\. /.test(s))).toHaveLength(fixSections);
@@ -372,7 +346,9 @@ describe('renderSlack', () => {
 
   it('drops the least important blocks first when the total is too long', () => {
     // Act
-    const message = renderSlack(explain(classify(seed().evidence), contextFor('orders-api', 'v7')), { maxTotalText: 1500 });
+    const message = renderSlack(explain(classify(seedPush(SEED_REVISION_LONG).evidence), subjectContext('orders-api', 'v7')), {
+      maxTotalText: 1500,
+    });
     const sections = sectionTexts(message);
 
     // Assess
@@ -393,15 +369,7 @@ describe('renderSlackFailure', () => {
     const failure: GuardFailure = {
       code: 'ACCESS_DENIED',
       message: 'not authorized to perform ecr:BatchGetImage <!channel>',
-      event: {
-        eventId: 'ev-1',
-        account: '123456789012',
-        region: 'eu-west-1',
-        time: '',
-        repository: 'orders-api',
-        digest: `sha256:${'ab'.repeat(32)}`,
-        tag: '<!here>',
-      },
+      event: failedPush('<!here>'),
     };
 
     // Act

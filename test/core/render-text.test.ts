@@ -3,67 +3,30 @@ import { type ClassifyOptions, classify, type Evidence } from '../../functions/c
 import { explain } from '../../functions/core/explain.js';
 import type { SubjectContext, TagOutcome } from '../../functions/core/explanation.js';
 import type { GuardFailure } from '../../functions/core/guard-failure.js';
-import type { LambdaArchitecture } from '../../functions/core/platform.js';
 import { renderFailureText, renderText } from '../../functions/core/render-text.js';
+import { buildKitIndex, image, imageEvidence } from '../support/fixture-factory.js';
 import {
-  attestationEntry,
-  attestationManifest,
-  blobOf,
-  buildKitIndex,
-  evidenceOf,
-  imageConfig,
-  imageIndex,
-  imageManifest,
-  layerOf,
-  linuxImage,
-  OCI_LAYER_ZSTD,
-  provenanceStatement,
-} from '../support/manifest-builders.js';
+  failedPush,
+  GITHUB_RUN,
+  helmChartEvidence,
+  REGISTRY_URI,
+  SEED_REVISION_LONG,
+  seedPush,
+  seedVerdict,
+  subjectContext,
+  zstdImage,
+} from '../support/seed-explanations.js';
 
-const URI = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
-const GITHUB_RUN = 'https://github.com/acme/orders/actions/runs/9123456789';
 const ESC = '\u001b';
 /** SGR colour sequences, the only escapes renderText may emit. */
 const SGR = new RegExp(`${ESC}\\[\\d+m`, 'g');
 
-const contextFor = (
-  repository: string | null,
-  tag: string | null,
-  architectures: readonly LambdaArchitecture[] = [],
-  tagging: readonly TagOutcome[] = [],
-  source: string | null = null,
-): SubjectContext => ({
-  repository,
-  tag,
-  repositoryUri: repository === null ? null : `${URI}/${repository}`,
-  region: 'eu-west-1',
-  architectures,
-  source,
-  tagging,
-});
-
-const seed = () =>
-  buildKitIndex({
-    architectures: ['arm64'],
-    provenance: { builderId: GITHUB_RUN, vcsSource: 'https://github.com/acme/orders', vcsRevision: '4f2c1e0d9b8a7f6e5d4c' },
-  });
-
 /** An attestation whose layer annotation (predicate type) is chosen by the attacker. */
-const hostileAnnotation = (predicateType: string): Evidence => {
-  const image = linuxImage('arm64');
-  const statement = provenanceStatement(image.manifest.digest);
-  const att = attestationManifest(image.entry, [{ blob: statement, predicateType }]);
-  const index = imageIndex([image.entry, attestationEntry(att.manifest, image.manifest.digest)]);
-  return evidenceOf(index, [image.manifest, att.manifest], [image.config, att.config, statement]);
-};
+const hostileAnnotation = (predicateType: string): Evidence =>
+  buildKitIndex({ architectures: ['arm64'], predicateTypeAnnotation: predicateType }).evidence;
 
 const wideIndex = (entries: number): Evidence =>
   buildKitIndex({ architectures: Array.from({ length: entries / 2 }, () => 'arm64') }).evidence;
-
-const zstd = (): Evidence => {
-  const config = imageConfig({ architecture: 'amd64' });
-  return evidenceOf(imageManifest({ config, layers: [layerOf('z', OCI_LAYER_ZSTD)] }), [], [config]);
-};
 
 const render = (evidence: Evidence, context: SubjectContext, options?: ClassifyOptions, color = false): string =>
   renderText(explain(classify(evidence, options), context), { color, width: 80 });
@@ -89,18 +52,21 @@ const overlong = (text: string): string[] =>
 const STORIES: readonly { name: string; text: () => string }[] = [
   {
     name: 'seed story',
-    text: () => render(seed().evidence, contextFor('orders-api', 'v7', ['arm64']), { architectures: ['arm64'] }),
+    text: () =>
+      render(seedPush(SEED_REVISION_LONG).evidence, subjectContext('orders-api', 'v7', { architectures: ['arm64'] }), {
+        architectures: ['arm64'],
+      }),
   },
   {
     name: 'Engine 29 shape',
-    text: () => render(buildKitIndex({ architectures: ['amd64'] }).evidence, contextFor('orders-api', 'v9')),
+    text: () => render(buildKitIndex({ architectures: ['amd64'] }).evidence, subjectContext('orders-api', 'v9')),
   },
   {
     name: 'CDK asset repository (long name)',
     text: () =>
       render(
         buildKitIndex({ architectures: ['amd64'] }).evidence,
-        contextFor(
+        subjectContext(
           'cdk-hnb659fds-container-assets-123456789012-eu-west-1',
           'f1e2d3c4b5a69788796a5b4c3d2e1f0a1b2c3d4e5f60718293a4b5c6d7e8f901',
         ),
@@ -111,44 +77,40 @@ const STORIES: readonly { name: string; text: () => string }[] = [
     text: () =>
       render(
         buildKitIndex({ architectures: ['amd64', 'arm64'], attestations: 'none' }).evidence,
-        contextFor('orders-api', 'm', ['x86_64']),
-        {
-          architectures: ['x86_64'],
-        },
+        subjectContext('orders-api', 'm', { architectures: ['x86_64'] }),
+        { architectures: ['x86_64'] },
       ),
   },
   {
     name: 'architecture mismatch',
-    text: () => {
-      const image = linuxImage('arm64');
-      return render(evidenceOf(image.manifest, [], [image.config]), contextFor('orders-api', 'a', ['x86_64']), {
-        architectures: ['x86_64'],
-      });
-    },
+    text: () =>
+      render(
+        imageEvidence(image({ platform: 'linux/arm64' })),
+        subjectContext('orders-api', 'a', { architectures: ['x86_64'] }),
+        { architectures: ['x86_64'] },
+      ),
   },
-  { name: 'zstd warning', text: () => render(zstd(), contextFor('orders-api', 'z')) },
-  { name: 'zstd strict', text: () => render(zstd(), contextFor('orders-api', 'z'), { strict: true }) },
-  { name: '2,000-entry index', text: () => render(wideIndex(2000), contextFor('orders-api', 'wide')) },
+  { name: 'zstd warning', text: () => render(zstdImage(), subjectContext('orders-api', 'z')) },
+  { name: 'zstd strict', text: () => render(zstdImage(), subjectContext('orders-api', 'z'), { strict: true }) },
+  { name: '2,000-entry index', text: () => render(wideIndex(2000), subjectContext('orders-api', 'wide')) },
   {
     name: 'CLI source, no repository',
-    text: () => render(seed().evidence, contextFor(null, 'v7', [], [], 'oci-layout:./build:v7')),
+    text: () => render(seedPush(SEED_REVISION_LONG).evidence, subjectContext(null, 'v7', { source: 'oci-layout:./build:v7' })),
   },
   {
     name: 'huge annotation',
-    text: () => render(hostileAnnotation(`https://example.com/${'p'.repeat(5000)}`), contextFor('orders-api', 'h')),
+    text: () => render(hostileAnnotation(`https://example.com/${'p'.repeat(5000)}`), subjectContext('orders-api', 'h')),
   },
 ];
 
 describe('renderText', () => {
   it('tells the seed story: tree with marks, verdict, deploy-now child, GitHub fix first, CI link', () => {
     // Prepare
-    const story = seed();
-    const verdict = classify(story.evidence, { architectures: ['arm64'] });
-    const child = story.images[0]?.digest ?? '';
+    const { verdict, child } = seedVerdict(SEED_REVISION_LONG);
     const tagging: TagOutcome[] = [{ tag: 'v7-deployable', digest: child, outcome: 'created', purpose: 'deployable-child' }];
 
     // Act
-    const text = renderText(explain(verdict, contextFor('orders-api', 'v7', ['arm64'], tagging)));
+    const text = renderText(explain(verdict, subjectContext('orders-api', 'v7', { architectures: ['arm64'], tagging })));
     const lines = text.split('\n');
 
     // Assess
@@ -157,8 +119,8 @@ describe('renderText', () => {
     expect(lines.find((l) => l.startsWith('  ✖ image index, 2 entries'))).toMatch(/ sha256:[0-9a-f]{12}$/);
     expect(lines.find((l) => l.startsWith('  ├─ ✔ image linux/arm64 — deployable'))).toContain(child.slice(0, 19));
     expect(lines.find((l) => l.startsWith('  └─ · attestation (SLSA provenance v0.2)'))).toBeDefined();
-    expect(lines).toContain(`  by digest   ${URI}/orders-api@${child}`);
-    expect(text).toContain(`by tag      ${URI}/orders-api:v7-deployable`);
+    expect(lines).toContain(`  by digest   ${REGISTRY_URI}/orders-api@${child}`);
+    expect(text).toContain(`by tag      ${REGISTRY_URI}/orders-api:v7-deployable`);
     expect(text).toContain('(written by the guard)');
     const fixes = lines.filter((l) => /^ {2}\d+\. /.test(l));
     expect(fixes[0]).toBe('  1. GitHub Actions: docker/build-push-action');
@@ -184,7 +146,7 @@ describe('renderText', () => {
 
   it('colours marks and headings only when asked', () => {
     // Prepare
-    const explanation = explain(classify(seed().evidence), contextFor('orders-api', 'v7'));
+    const explanation = explain(classify(seedPush(SEED_REVISION_LONG).evidence), subjectContext('orders-api', 'v7'));
 
     // Act
     const plain = renderText(explanation);
@@ -203,7 +165,10 @@ describe('renderText', () => {
     { name: 'newline in the tag', tag: 'v7\n✔ DEPLOYABLE', visible: 'v7 ✔ DEPLOYABLE' },
   ])('makes registry strings inert: $name', ({ tag, visible }) => {
     // Act
-    const text = renderText(explain(classify(seed().evidence), contextFor(null, tag, [], [], tag)), { color: true });
+    const text = renderText(
+      explain(classify(seedPush(SEED_REVISION_LONG).evidence), subjectContext(null, tag, { source: tag })),
+      { color: true },
+    );
 
     // Assess
     expect(text.replace(SGR, '')).not.toContain(ESC);
@@ -215,7 +180,7 @@ describe('renderText', () => {
 
   it('makes a hostile annotation inert in the tree', () => {
     // Act
-    const text = render(hostileAnnotation(`evil${ESC}[31m\u202eRED`), contextFor('orders-api', 'v7'));
+    const text = render(hostileAnnotation(`evil${ESC}[31m\u202eRED`), subjectContext('orders-api', 'v7'));
 
     // Assess
     expect(text).not.toContain(ESC);
@@ -224,7 +189,7 @@ describe('renderText', () => {
 
   it('cuts a 2,000-entry tree and says how much was left out', () => {
     // Act
-    const text = render(wideIndex(2000), contextFor('orders-api', 'wide'));
+    const text = render(wideIndex(2000), subjectContext('orders-api', 'wide'));
 
     // Assess
     expect(text).toContain('  └─ … 1961 more entries not shown (the JSON output has them all)');
@@ -236,7 +201,9 @@ describe('renderText', () => {
     { maxFixes: 9, shown: 9, hidden: null },
   ])('shows $maxFixes fixes when asked', ({ maxFixes, shown, hidden }) => {
     // Act
-    const text = renderText(explain(classify(seed().evidence), contextFor('orders-api', 'v7')), { maxFixes });
+    const text = renderText(explain(classify(seedPush(SEED_REVISION_LONG).evidence), subjectContext('orders-api', 'v7')), {
+      maxFixes,
+    });
 
     // Assess
     expect(text.split('\n').filter((l) => /^ {2}\d+\. /.test(l))).toHaveLength(shown);
@@ -246,26 +213,25 @@ describe('renderText', () => {
 
   it('gives a deployable image a short story without fixes', () => {
     // Prepare
-    const image = linuxImage('amd64');
+    const img = image({ platform: 'linux/amd64' });
 
     // Act
-    const text = render(evidenceOf(image.manifest, [], [image.config]), contextFor('orders-api', 'v8'));
+    const text = render(imageEvidence(img), subjectContext('orders-api', 'v8'));
 
     // Assess
     expect(text.split('\n')[0]).toBe('✔ DEPLOYABLE  orders-api:v8');
     expect(text).toContain('orders-api:v8 is a single linux/amd64 image: Lambda can deploy it');
-    expect(text).toContain(`by digest   ${URI}/orders-api@${image.manifest.digest}`);
+    expect(text).toContain(`by digest   ${REGISTRY_URI}/orders-api@${img.digest}`);
     expect(text).not.toContain('How to fix');
     expect(text).not.toContain('After the fix');
   });
 
   it('gives a skipped artifact one line of why', () => {
     // Prepare
-    const config = blobOf({ name: 'c', version: '1' }, 'application/vnd.cncf.helm.config.v1+json');
-    const chart = imageManifest({ config, layers: [layerOf('c', 'application/vnd.cncf.helm.chart.content.v1.tar+gzip')] });
+    const chart = helmChartEvidence();
 
     // Act
-    const text = render(evidenceOf(chart, [], [config]), contextFor('charts', '1'));
+    const text = render(chart, subjectContext('charts', '1'));
 
     // Assess
     expect(text.split('\n')[0]).toBe('· SKIPPED  charts:1');
@@ -284,15 +250,7 @@ describe('renderFailureText', () => {
     const failure: GuardFailure = {
       code,
       message: `User is not authorized${ESC}[2J`,
-      event: {
-        eventId: 'ev-1',
-        account: '123456789012',
-        region: 'eu-west-1',
-        time: '',
-        repository: 'orders-api',
-        digest: `sha256:${'ab'.repeat(32)}`,
-        tag: 'v7',
-      },
+      event: failedPush('v7'),
     };
 
     // Act

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type ClassifyOptions, classify, type Evidence } from '../../functions/core/classify.js';
 import type { SubjectContext, TagOutcome } from '../../functions/core/explanation.js';
 import type { GuardFailure } from '../../functions/core/guard-failure.js';
-import type { LambdaArchitecture } from '../../functions/core/platform.js';
+import { MediaType } from '../../functions/core/media-type.js';
 import {
   buildFailureNotification,
   buildVerdictNotification,
@@ -11,53 +11,14 @@ import {
   type SnsPublishInput,
   snsSubject,
 } from '../../functions/core/sns-message.js';
-import type { GuardEventFields } from '../../functions/core/verdict-json.js';
-import {
-  blobOf,
-  buildKitIndex,
-  evidenceOf,
-  imageManifest,
-  layerOf,
-  linuxImage,
-  withCorruptChildren,
-} from '../support/manifest-builders.js';
+import { buildKitIndex, image, imageEvidence, withCorruptChildren } from '../support/fixture-factory.js';
+import { helmChartEvidence, PUSH_EVENT, REGISTRY_URI, seedPush, subjectContext } from '../support/seed-explanations.js';
 
-const URI = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
-const GITHUB_RUN = 'https://github.com/acme/orders/actions/runs/9123456789';
 const KIB_256 = 262_144;
-
-const EVENT: GuardEventFields = {
-  eventId: '13cde686-328b-6117-af20-0e5566167482',
-  account: '123456789012',
-  region: 'eu-west-1',
-  time: '2026-02-13T10:00:00Z',
-  repository: 'orders-api',
-};
-
-const contextFor = (
-  tag: string | null,
-  architectures: readonly LambdaArchitecture[] = [],
-  tagging: readonly TagOutcome[] = [],
-  repository = 'orders-api',
-): SubjectContext => ({
-  repository,
-  tag,
-  repositoryUri: `${URI}/${repository}`,
-  region: 'eu-west-1',
-  architectures,
-  source: null,
-  tagging,
-});
-
-const seed = () =>
-  buildKitIndex({
-    architectures: ['arm64'],
-    provenance: { builderId: GITHUB_RUN, vcsSource: 'https://github.com/acme/orders', vcsRevision: '4f2c1e0d9b8a' },
-  });
 
 const notify = (evidence: Evidence, context: SubjectContext, options?: ClassifyOptions, maxBytes?: number): SnsPublishInput =>
   buildVerdictNotification(
-    { verdict: classify(evidence, options), context, event: { ...EVENT, repository: context.repository ?? '' } },
+    { verdict: classify(evidence, options), context, event: { ...PUSH_EVENT, repository: context.repository ?? '' } },
     maxBytes === undefined ? {} : { maxBytes },
   );
 
@@ -84,7 +45,7 @@ const expectValidStructure = (input: SnsPublishInput) => {
 describe('buildVerdictNotification', () => {
   it('publishes the seed story on every protocol', () => {
     // Prepare
-    const story = seed();
+    const story = seedPush();
     const child = story.images[0]?.digest ?? '';
     const tagging: TagOutcome[] = [
       { tag: 'v7-quarantined', digest: story.index.digest, outcome: 'planned', purpose: 'verdict' },
@@ -92,7 +53,9 @@ describe('buildVerdictNotification', () => {
     ];
 
     // Act
-    const input = notify(story.evidence, contextFor('v7', ['arm64'], tagging), { architectures: ['arm64'] });
+    const input = notify(story.evidence, subjectContext('orders-api', 'v7', { architectures: ['arm64'], tagging }), {
+      architectures: ['arm64'],
+    });
     const message = parse(input);
 
     // Assess
@@ -105,7 +68,7 @@ describe('buildVerdictNotification', () => {
     });
     expect(message.email).toBe(message.default);
     expect(message.default.split('\n')[0]).toBe('✖ QUARANTINED  orders-api:v7');
-    expect(message.default).toContain(`  by digest   ${URI}/orders-api@${child}`);
+    expect(message.default).toContain(`  by digest   ${REGISTRY_URI}/orders-api@${child}`);
     expect(message.default).toContain('  1. GitHub Actions: docker/build-push-action');
     expect(message.default).not.toContain('\u001b');
     expect(JSON.parse(message.https)).toMatchObject({
@@ -118,7 +81,7 @@ describe('buildVerdictNotification', () => {
       schemaVersion: 1,
       type: 'verdict',
       verdict: 'quarantined',
-      eventId: EVENT.eventId,
+      eventId: PUSH_EVENT.eventId,
       deployableChild: { digest: child },
       tags: tagging,
       truncated: false,
@@ -129,21 +92,14 @@ describe('buildVerdictNotification', () => {
   it.each([
     {
       name: 'deployable image with the verdict attribute for filter policies',
-      make: () => {
-        const image = linuxImage('amd64');
-        return notify(evidenceOf(image.manifest, [], [image.config]), contextFor('v8'));
-      },
+      make: () => notify(imageEvidence(image({ platform: 'linux/amd64' })), subjectContext('orders-api', 'v8')),
       subject: 'Deployable: orders-api:v8',
       verdict: 'deployable',
       reasons: '[]',
     },
     {
       name: 'skipped artifact',
-      make: () => {
-        const config = blobOf({ name: 'c', version: '1' }, 'application/vnd.cncf.helm.config.v1+json');
-        const chart = imageManifest({ config, layers: [layerOf('c', 'application/vnd.cncf.helm.chart.content.v1.tar+gzip')] });
-        return notify(evidenceOf(chart, [], [config]), contextFor('1.0.0', [], [], 'charts'));
-      },
+      make: () => notify(helmChartEvidence(), subjectContext('charts', '1.0.0')),
       subject: 'Skipped: charts:1.0.0 (not a container image)',
       verdict: 'skipped',
       reasons: '["NOT_A_CONTAINER_IMAGE"]',
@@ -151,7 +107,11 @@ describe('buildVerdictNotification', () => {
     {
       name: 'architecture mismatch in an index',
       make: () =>
-        notify(buildKitIndex({ architectures: ['arm64'] }).evidence, contextFor('v7', ['x86_64']), { architectures: ['x86_64'] }),
+        notify(
+          buildKitIndex({ architectures: ['arm64'] }).evidence,
+          subjectContext('orders-api', 'v7', { architectures: ['x86_64'] }),
+          { architectures: ['x86_64'] },
+        ),
       subject: 'Quarantined: orders-api:v7 (IMAGE_INDEX, ARCHITECTURE_MISMATCH)',
       verdict: 'quarantined',
       reasons: '["IMAGE_INDEX","ARCHITECTURE_MISMATCH"]',
@@ -159,8 +119,8 @@ describe('buildVerdictNotification', () => {
     {
       name: 'strict mode on warnings',
       make: () => {
-        const image = linuxImage('amd64', { layerMediaType: 'application/vnd.oci.image.layer.v1.tar+zstd' });
-        return notify(evidenceOf(image.manifest, [], [image.config]), contextFor('z'), { strict: true });
+        const zstd = image({ platform: 'linux/amd64', layers: [MediaType.OciLayerZstd, MediaType.OciLayerZstd] });
+        return notify(imageEvidence(zstd), subjectContext('orders-api', 'z'), { strict: true });
       },
       subject: 'Quarantined: orders-api:z (strict mode)',
       verdict: 'quarantined',
@@ -168,7 +128,7 @@ describe('buildVerdictNotification', () => {
     },
     {
       name: 'non-ASCII tag from a local layout',
-      make: () => notify(seed().evidence, contextFor('café-✓-\u202e\u0007v7')),
+      make: () => notify(seedPush().evidence, subjectContext('orders-api', 'café-✓-\u202e\u0007v7')),
       subject: 'Quarantined: orders-api:cafe- - v7 (IMAGE_INDEX)',
       verdict: 'quarantined',
       reasons: '["IMAGE_INDEX"]',
@@ -190,7 +150,7 @@ describe('buildVerdictNotification', () => {
       make: () =>
         notify(
           buildKitIndex({ architectures: Array.from({ length: 1000 }, () => 'arm64') }).evidence,
-          contextFor('wide', ['arm64']),
+          subjectContext('orders-api', 'wide', { architectures: ['arm64'] }),
           { architectures: ['arm64'] },
         ),
       deployNow: true,
@@ -204,7 +164,7 @@ describe('buildVerdictNotification', () => {
             architectures: Array.from({ length: 20 }, () => 'arm64'),
             predicateTypeAnnotation: `https://x.example/${'a'.repeat(100_000)}`,
           }).evidence,
-          contextFor('big', ['arm64']),
+          subjectContext('orders-api', 'big', { architectures: ['arm64'] }),
           { architectures: ['arm64'] },
         ),
       deployNow: true,
@@ -215,7 +175,7 @@ describe('buildVerdictNotification', () => {
       make: () =>
         notify(
           withCorruptChildren(buildKitIndex({ architectures: Array.from({ length: 1000 }, () => 'amd64') }).evidence),
-          contextFor('bad'),
+          subjectContext('orders-api', 'bad'),
         ),
       deployNow: false,
       omitted: true,
@@ -241,7 +201,7 @@ describe('buildVerdictNotification', () => {
     // Act
     const input = notify(
       buildKitIndex({ architectures: Array.from({ length: 200 }, () => 'arm64') }).evidence,
-      contextFor('v7', ['arm64']),
+      subjectContext('orders-api', 'v7', { architectures: ['arm64'] }),
       { architectures: ['arm64'] },
       8192,
     );
@@ -278,7 +238,7 @@ describe('snsSubject', () => {
 
   it('keeps the verdict and the codes when the reference is long', () => {
     // Act
-    const input = notify(seed().evidence, contextFor(`v${'9'.repeat(299)}`));
+    const input = notify(seedPush().evidence, subjectContext('orders-api', `v${'9'.repeat(299)}`));
 
     // Assess
     expect(input.Subject).toMatch(/^Quarantined: orders-api:v9+\.\.\. \(IMAGE_INDEX\)$/);
@@ -290,7 +250,7 @@ describe('buildFailureNotification', () => {
   const failure = (code: string, tag: string | null): GuardFailure => ({
     code,
     message: 'User: arn:aws:sts::123456789012:assumed-role/guard is not authorized to perform: ecr:BatchGetImage <!channel>',
-    event: { ...EVENT, digest: `sha256:${'ab'.repeat(32)}`, tag },
+    event: { ...PUSH_EVENT, digest: `sha256:${'ab'.repeat(32)}`, tag },
   });
 
   it.each([
@@ -310,7 +270,12 @@ describe('buildFailureNotification', () => {
       reasons: { DataType: 'String.Array', StringValue: JSON.stringify([code]) },
     });
     expect(message.default).toMatch(/^! NOT CHECKED {2}orders-api/);
-    expect(JSON.parse(message.sqs)).toMatchObject({ type: 'error', verdict: 'error', error: { code }, eventId: EVENT.eventId });
+    expect(JSON.parse(message.sqs)).toMatchObject({
+      type: 'error',
+      verdict: 'error',
+      error: { code },
+      eventId: PUSH_EVENT.eventId,
+    });
     expect(JSON.parse(message.https)).toMatchObject({ source: 'custom', metadata: { eventType: 'ecr-lambda-guard.error' } });
     expect(message.https).not.toContain('<!channel>');
   });

@@ -2,51 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { type ClassifyOptions, classify, type Evidence } from '../../functions/core/classify.js';
 import type { SubjectContext, TagOutcome } from '../../functions/core/explanation.js';
 import type { GuardFailure } from '../../functions/core/guard-failure.js';
+import { MediaType } from '../../functions/core/media-type.js';
+import { toGuardFailureJson, toGuardMessageJson, toVerdictJson, VERDICT_JSON_SCHEMA } from '../../functions/core/verdict-json.js';
+import { buildKitIndex, evidenceOf, image, imageEvidence, rawFixture, withCorruptChildren } from '../support/fixture-factory.js';
 import {
-  type GuardEventFields,
-  toGuardFailureJson,
-  toGuardMessageJson,
-  toVerdictJson,
-  VERDICT_JSON_SCHEMA,
-} from '../../functions/core/verdict-json.js';
-import {
-  blobOf,
-  buildKitIndex,
-  evidenceOf,
-  imageConfig,
-  imageManifest,
-  layerOf,
-  linuxImage,
-  OCI_LAYER_ZSTD,
-  withCorruptChildren,
-} from '../support/manifest-builders.js';
-
-const URI = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
-const GITHUB_RUN = 'https://github.com/acme/orders/actions/runs/9123456789';
-
-const contextFor = (repository: string | null, tag: string | null, tagging: readonly TagOutcome[] = []): SubjectContext => ({
-  repository,
-  tag,
-  repositoryUri: repository === null ? null : `${URI}/${repository}`,
-  region: 'eu-west-1',
-  architectures: [],
-  source: repository === null ? 'oci-layout:./build' : null,
-  tagging,
-});
-
-const EVENT: GuardEventFields = {
-  eventId: '13cde686-328b-6117-af20-0e5566167482',
-  account: '123456789012',
-  region: 'eu-west-1',
-  time: '2026-02-13T10:00:00Z',
-  repository: 'orders-api',
-};
-
-const seed = () =>
-  buildKitIndex({
-    architectures: ['arm64'],
-    provenance: { builderId: GITHUB_RUN, vcsSource: 'https://github.com/acme/orders', vcsRevision: '4f2c1e0d9b8a' },
-  });
+  GITHUB_RUN,
+  helmChartEvidence,
+  PUSH_EVENT,
+  REGISTRY_URI,
+  seedPush,
+  seedVerdict,
+  subjectContext,
+  zstdImage,
+} from '../support/seed-explanations.js';
 
 type Schema = Readonly<Record<string, unknown>>;
 
@@ -100,50 +68,39 @@ const violations = (value: unknown, schema: Schema, root: Schema = schema, path 
   return errors;
 };
 
-const zstd = (): Evidence => {
-  const config = imageConfig({ architecture: 'amd64' });
-  return evidenceOf(imageManifest({ config, layers: [layerOf('z', OCI_LAYER_ZSTD)] }), [], [config]);
-};
-
 const STORIES: readonly { name: string; evidence: () => Evidence; options?: ClassifyOptions; context: SubjectContext }[] = [
   {
     name: 'seed story',
-    evidence: () => seed().evidence,
+    evidence: () => seedPush().evidence,
     options: { architectures: ['arm64'] },
-    context: contextFor('orders-api', 'v7'),
+    context: subjectContext('orders-api', 'v7'),
   },
   {
     name: 'multi-platform index',
     evidence: () => buildKitIndex({ architectures: ['amd64', 'arm64'], attestations: 'none' }).evidence,
-    context: contextFor('orders-api', 'm'),
+    context: subjectContext('orders-api', 'm'),
   },
   {
     name: 'plain image',
-    evidence: () => {
-      const i = linuxImage('amd64');
-      return evidenceOf(i.manifest, [], [i.config]);
-    },
-    context: contextFor('orders-api', 'v8'),
+    evidence: () => imageEvidence(image({ platform: 'linux/amd64' })),
+    context: subjectContext('orders-api', 'v8'),
   },
-  { name: 'zstd warning', evidence: zstd, context: contextFor('orders-api', 'z') },
+  { name: 'zstd warning', evidence: zstdImage, context: subjectContext('orders-api', 'z') },
   {
     name: 'Helm chart',
-    evidence: () => {
-      const config = blobOf({ name: 'c', version: '1' }, 'application/vnd.cncf.helm.config.v1+json');
-      return evidenceOf(
-        imageManifest({ config, layers: [layerOf('c', 'application/vnd.cncf.helm.chart.content.v1.tar+gzip')] }),
-        [],
-        [config],
-      );
-    },
-    context: contextFor('charts', '1'),
+    evidence: helmChartEvidence,
+    context: subjectContext('charts', '1'),
   },
   {
     name: 'not JSON',
-    evidence: () => evidenceOf(blobOf('not json', 'application/vnd.oci.image.manifest.v1+json')),
-    context: contextFor(null, null),
+    evidence: () => evidenceOf(rawFixture(MediaType.OciManifest, 'not json')),
+    context: subjectContext(null, null),
   },
-  { name: 'unreadable children', evidence: () => withCorruptChildren(seed().evidence), context: contextFor('orders-api', 'bad') },
+  {
+    name: 'unreadable children',
+    evidence: () => withCorruptChildren(seedPush().evidence),
+    context: subjectContext('orders-api', 'bad'),
+  },
 ];
 
 describe('toVerdictJson', () => {
@@ -161,10 +118,9 @@ describe('toVerdictJson', () => {
 
   it('would notice a missing field, an extra field and a wrong enum', () => {
     // Prepare
-    const json = JSON.parse(JSON.stringify(toVerdictJson(classify(seed().evidence), contextFor('orders-api', 'v7')))) as Record<
-      string,
-      unknown
-    >;
+    const json = JSON.parse(
+      JSON.stringify(toVerdictJson(classify(seedPush().evidence), subjectContext('orders-api', 'v7'))),
+    ) as Record<string, unknown>;
     const broken = { ...json, verdict: 'maybe', extra: true, tree: { ...(json.tree as object), children: [{ label: 'x' }] } };
     delete (broken as Record<string, unknown>).provenance;
 
@@ -184,18 +140,17 @@ describe('toVerdictJson', () => {
 
   it('is what the seed story needs: subject, reasons, child, tree and provenance', () => {
     // Prepare
-    const story = seed();
-    const verdict = classify(story.evidence, { architectures: ['arm64'] });
+    const { push, verdict } = seedVerdict();
 
     // Act
-    const json = toVerdictJson(verdict, contextFor('orders-api', 'v7'));
+    const json = toVerdictJson(verdict, subjectContext('orders-api', 'v7'));
 
     // Assess
     expect(json.subject).toStrictEqual({
-      digest: story.index.digest,
+      digest: push.index.digest,
       mediaType: 'application/vnd.oci.image.index.v1+json',
       kind: 'index',
-      size: story.index.size,
+      size: push.index.size,
       repository: 'orders-api',
       tag: 'v7',
       source: null,
@@ -203,9 +158,9 @@ describe('toVerdictJson', () => {
     expect(json.reasons.map((r) => [r.code, r.severity, r.status])).toStrictEqual([['IMAGE_INDEX', 'error', 'confirmed']]);
     expect(json.reasons[0]?.details).toMatchObject({ runnable: 1, attestations: 1, entryCount: 2 });
     expect(json.deployableChild).toStrictEqual({
-      digest: story.images[0]?.digest,
+      digest: push.images[0]?.digest,
       mediaType: 'application/vnd.oci.image.manifest.v1+json',
-      size: story.images[0]?.size,
+      size: push.images[0]?.size,
       platform: { os: 'linux', architecture: 'arm64', lambdaArchitecture: 'arm64', from: 'config' },
     });
     expect(json.tree.children.map((c) => [c.role, c.mark, c.platform])).toStrictEqual([
@@ -223,7 +178,7 @@ describe('toVerdictJson', () => {
     });
 
     // Act
-    const json = toVerdictJson(verdict, contextFor('orders-api', 'w'), { maxTreeChildren: 5, maxArray: 3, maxString: 40 });
+    const json = toVerdictJson(verdict, subjectContext('orders-api', 'w'), { maxTreeChildren: 5, maxArray: 3, maxString: 40 });
 
     // Assess
     expect(json.tree.children).toHaveLength(5);
@@ -238,23 +193,21 @@ describe('toVerdictJson', () => {
 describe('toGuardMessageJson', () => {
   it('adds the event, the tags and the deploy-now URIs', () => {
     // Prepare
-    const story = seed();
-    const verdict = classify(story.evidence, { architectures: ['arm64'] });
-    const child = story.images[0]?.digest ?? '';
+    const { push, verdict, child } = seedVerdict();
     const tagging: TagOutcome[] = [
-      { tag: 'v7-quarantined', digest: story.index.digest, outcome: 'planned', purpose: 'verdict' },
+      { tag: 'v7-quarantined', digest: push.index.digest, outcome: 'planned', purpose: 'verdict' },
       { tag: 'v7-deployable', digest: child, outcome: 'planned', purpose: 'deployable-child' },
     ];
 
     // Act
-    const json = toGuardMessageJson(verdict, contextFor('orders-api', 'v7', tagging), EVENT);
+    const json = toGuardMessageJson(verdict, subjectContext('orders-api', 'v7', { tagging }), PUSH_EVENT);
 
     // Assess
     expect(json).toMatchObject({
       schemaVersion: 1,
       type: 'verdict',
       verdict: 'quarantined',
-      eventId: EVENT.eventId,
+      eventId: PUSH_EVENT.eventId,
       eventTime: '2026-02-13T10:00:00Z',
       account: '123456789012',
       region: 'eu-west-1',
@@ -264,8 +217,8 @@ describe('toGuardMessageJson', () => {
       deployNow: {
         digest: child,
         platform: 'linux/arm64',
-        uriByDigest: `${URI}/orders-api@${child}`,
-        uriByTag: `${URI}/orders-api:v7-deployable`,
+        uriByDigest: `${REGISTRY_URI}/orders-api@${child}`,
+        uriByTag: `${REGISTRY_URI}/orders-api:v7-deployable`,
         tag: 'v7-deployable',
       },
     });
@@ -276,7 +229,12 @@ describe('toGuardMessageJson', () => {
     { name: 'bounded tree', bounds: { maxTreeChildren: 1 }, truncated: true },
   ])('says whether it was shortened: $name', ({ bounds, truncated }) => {
     // Act
-    const json = toGuardMessageJson(classify(seed().evidence), contextFor('orders-api', 'v7'), { ...EVENT, time: '' }, bounds);
+    const json = toGuardMessageJson(
+      classify(seedPush().evidence),
+      subjectContext('orders-api', 'v7'),
+      { ...PUSH_EVENT, time: '' },
+      bounds,
+    );
 
     // Assess
     expect(json.truncated).toBe(truncated);
@@ -290,7 +248,7 @@ describe('toGuardFailureJson', () => {
     const failure: GuardFailure = {
       code: 'ACCESS_DENIED',
       message: 'x'.repeat(5000),
-      event: { ...EVENT, digest: `sha256:${'cd'.repeat(32)}`, tag: null },
+      event: { ...PUSH_EVENT, digest: `sha256:${'cd'.repeat(32)}`, tag: null },
     };
 
     // Act
@@ -303,7 +261,7 @@ describe('toGuardFailureJson', () => {
       verdict: 'error',
       error: { code: 'ACCESS_DENIED' },
       subject: { digest: `sha256:${'cd'.repeat(32)}`, tag: null, repository: 'orders-api' },
-      eventId: EVENT.eventId,
+      eventId: PUSH_EVENT.eventId,
       repository: 'orders-api',
     });
     expect(json.error.message.length).toBe(2000);

@@ -8,8 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_SUBSCRIPTIONS } from '../../local/guard-stack.js';
 import { type LocalStack, startLocalStack } from '../../local/stack.js';
 import { seedCase } from '../support/fixture-factory.js';
+import { REPOSITORY } from '../support/guard-harness.js';
 import { localEcrClient, pushSeed } from '../support/push-fixture.js';
-import { notifications, REPOSITORY, tagsInEcr } from './guard-kit.js';
+import { notifications, tagsInEcr } from './guard-kit.js';
 
 const BUNDLE = fileURLToPath(new URL('../../dist/lambda/on-ecr-push.mjs', import.meta.url));
 const TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:ecr-lambda-guard';

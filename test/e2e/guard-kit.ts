@@ -1,42 +1,18 @@
 /**
- * Shared helpers for the end-to-end tests: a guard stack with test-sized retry delays, the ECR state
- * read back through the real SDK, and SNS deliveries and Slack posts parsed per protocol.
+ * Shared helpers for the end-to-end tests: the ECR state read back through the real SDK, and SNS
+ * deliveries and Slack posts parsed per protocol. The guard itself starts with `startGuard`
+ * (test/support/guard-harness.ts).
  */
 import { DescribeImagesCommand, type ECRClient, ListImagesCommand } from '@aws-sdk/client-ecr';
 import { expect } from 'vitest';
-import type { EventBridgeEvent } from '../../local/event-bus.js';
-import { type GuardStack, type GuardStackOptions, startGuardStack } from '../../local/guard-stack.js';
+import type { GuardStack } from '../../local/guard-stack.js';
 import type { LambdaRuntime } from '../../local/lambda-runtime.js';
 import type { LocalEndpoint } from '../../local/server.js';
 import type { Delivery } from '../../local/sns/delivery-log.js';
-import { localEcrClient } from '../support/push-fixture.js';
+import { REPOSITORY } from '../support/guard-harness.js';
 
-export const REPOSITORY = 'orders-service';
 export const ACCOUNT = '123456789012';
 export const REGISTRY = `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com`;
-
-/** A guard stack, the ECR client that pushes to it, and its Lambda runtime (never null here). */
-export interface GuardHarness {
-  readonly guard: GuardStack;
-  readonly endpoint: LocalEndpoint;
-  readonly runtime: LambdaRuntime;
-  readonly ecr: ECRClient;
-  close(): Promise<void>;
-}
-
-/** Starts the built guard behind the real rule, with Lambda retries of 20 ms and 40 ms. */
-export const startGuard = async (options: GuardStackOptions = {}): Promise<GuardHarness> => {
-  const guard = await startGuardStack({ ...options, runtime: { retryDelaysMs: [20, 40], ...options.runtime } });
-  const { runtime } = guard.stack;
-  if (runtime === null) throw new Error('the guard stack has no Lambda runtime');
-  return {
-    guard,
-    endpoint: guard.stack.endpoint,
-    runtime,
-    ecr: localEcrClient(guard.stack.endpoint),
-    close: () => guard.close(),
-  };
-};
 
 /** tag -> digest, as ListImages reports the repository's tagged images. */
 export const tagsInEcr = async (ecr: ECRClient, repositoryName: string = REPOSITORY): Promise<Record<string, string>> => {
@@ -164,13 +140,6 @@ export const logLines = (guard: GuardStack): Record<string, unknown>[] =>
 /** The guard's `checked` log lines for one pushed tag. */
 export const checkedLines = (guard: GuardStack, tag: string): Record<string, unknown>[] =>
   logLines(guard).filter((entry) => entry.message === 'checked' && entry.tag === tag);
-
-/** The `ECR Image Action` event the endpoint emitted for a tag (the first one). */
-export const pushEventFor = (guard: GuardStack, tag: string): EventBridgeEvent => {
-  const found = guard.stack.bus.events.find((record) => record.event.detail['image-tag'] === tag);
-  if (found === undefined) throw new Error(`no push event for tag ${tag}`);
-  return found.event;
-};
 
 /** Handler outcomes of the on-success destination, in completion order. */
 export const outcomes = (runtime: LambdaRuntime): unknown[] => runtime.successes.map((record) => record.responsePayload);

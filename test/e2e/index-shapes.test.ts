@@ -15,8 +15,9 @@ import {
   SOCI_INDEX_DIGEST,
   sociV2,
 } from '../support/fixture-factory.js';
+import { REPOSITORY, startGuard } from '../support/guard-harness.js';
 import { ensureRepository, pushFixture, putRawManifest } from '../support/push-fixture.js';
-import { checkedLines, notifications, REPOSITORY, startGuard, tagsInEcr, verdictAttributes } from './guard-kit.js';
+import { checkedLines, notifications, tagsInEcr, verdictAttributes } from './guard-kit.js';
 
 /** What one push must come to: the tags in ECR afterwards, and the verdict the notification carries. */
 interface Expected {

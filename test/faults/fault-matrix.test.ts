@@ -8,8 +8,9 @@
 import { afterAll, describe, it } from 'vitest';
 import type { FaultKind } from '../../local/faults.js';
 import { seedCase } from '../support/fixture-factory.js';
+import { pushEventFor, REPOSITORY } from '../support/guard-harness.js';
 import { pushSeed } from '../support/push-fixture.js';
-import { armOnPush, injectedFaults, publishedMessages, pushEventId, REPOSITORY, startFaultHarness, tagsIn } from './fault-kit.js';
+import { armOnPush, injectedFaults, publishedMessages, startFaultHarness, tagsIn } from './fault-kit.js';
 import { createTally, reportTally } from './suite-tally.js';
 
 const tally = createTally();
@@ -55,7 +56,7 @@ describe('fault matrix: the seed push survives every fault at every call site', 
       tally.eventsLost += harness.runtime.failures.length;
       expect(injected).toBeGreaterThanOrEqual(1);
       expect(harness.runtime.failures).toEqual([]);
-      const v7 = pushEventId(harness, 'v7');
+      const v7 = pushEventFor(harness.guard, 'v7').id;
       expect(harness.runtime.successes.filter((record) => (record.requestPayload as { id: string }).id === v7)).toHaveLength(1);
 
       // Assess: the tags of a fault-free run, and nothing deployable that is not

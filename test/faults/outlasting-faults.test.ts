@@ -7,8 +7,9 @@
 import { afterAll, describe, it } from 'vitest';
 import type { FaultKind } from '../../local/faults.js';
 import { seedCase } from '../support/fixture-factory.js';
+import { REPOSITORY } from '../support/guard-harness.js';
 import { pushSeed } from '../support/push-fixture.js';
-import { armOnPush, injectedFaults, publishedMessages, REPOSITORY, startFaultHarness, tagsIn } from './fault-kit.js';
+import { armOnPush, injectedFaults, publishedMessages, startFaultHarness, tagsIn } from './fault-kit.js';
 import { createTally, reportTally } from './suite-tally.js';
 
 const tally = createTally();

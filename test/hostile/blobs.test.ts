@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { boundedDownload } from '../../functions/adapters/bounded-download.js';
 import { MediaType } from '../../functions/core/media-type.js';
-import { type FaultHarness, startFaultHarness } from '../faults/fault-kit.js';
+import { startFaultHarness } from '../faults/fault-kit.js';
 import { createTally, reportTally } from '../faults/suite-tally.js';
 import {
   descriptor,
@@ -24,6 +24,7 @@ import {
   rawFixture,
   SLSA_V02,
 } from '../support/fixture-factory.js';
+import type { GuardHarness } from '../support/guard-harness.js';
 import { pushAndCheck, storeContent } from './stack-kit.js';
 
 const tally = createTally();
@@ -105,7 +106,7 @@ const attestationOver = (subject: Fixture, statement: Fixture, declaredSize: num
 const HOSTILE_BUILDER = 'https://github.com/evil-org/evil/actions/runs/666';
 
 describe('huge and lying blobs through the local stack', () => {
-  let harness: FaultHarness;
+  let harness: GuardHarness;
   beforeAll(async () => {
     harness = await startFaultHarness({ maxAttempts: 2, requestTimeoutMs: 5_000 });
   });

@@ -9,16 +9,17 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventBridgeEvent } from '../../local/event-bus.js';
-import { type FaultHarness, publishedMessages, REPOSITORY, startFaultHarness, tagsIn } from '../faults/fault-kit.js';
+import { publishedMessages, startFaultHarness, tagsIn } from '../faults/fault-kit.js';
 import { createTally, reportTally } from '../faults/suite-tally.js';
 import { seedCase } from '../support/fixture-factory.js';
+import { type GuardHarness, REPOSITORY } from '../support/guard-harness.js';
 import { pushSeed } from '../support/push-fixture.js';
 import { hasControlCharacter, hostileString, INJECTIONS, renderingProblems } from './hostile-kit.js';
 
 const tally = createTally();
 afterAll(() => reportTally('test/hostile/events.test.ts', tally));
 
-let harness: FaultHarness;
+let harness: GuardHarness;
 let v7: EventBridgeEvent;
 const seed = seedCase({ architecture: 'arm64' });
 

@@ -3,9 +3,9 @@
  * whichever field is named: the strings a pusher controls that can reach a rendering.
  */
 import type { Evidence } from '../../functions/core/classify.js';
-import type { Digest } from '../../functions/core/digest.js';
 import { MediaType } from '../../functions/core/media-type.js';
 import {
+  evidenceOf,
   type Fixture,
   image,
   imageConfig,
@@ -75,13 +75,7 @@ export const hostilePush = (field: HostileField, value: string): HostilePush => 
     subject,
     manifests,
     blobs,
-    evidence: {
-      subject: subject.bytes,
-      expectedDigest: subject.digest as Digest,
-      declaredMediaType: subject.mediaType,
-      manifests: new Map(manifests.map((fixture) => [fixture.digest, fixture.bytes])),
-      blobs: new Map(blobs.map((fixture) => [fixture.digest, fixture.bytes])),
-    },
+    evidence: evidenceOf(subject, manifests, blobs),
     tag: pick('tag', 'v7'),
     repository: pick('repository', 'orders-service'),
   };

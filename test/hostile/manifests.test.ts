@@ -7,26 +7,18 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classify, type Evidence } from '../../functions/core/classify.js';
-import type { Digest } from '../../functions/core/digest.js';
 import { planFetch } from '../../functions/core/fetch-plan.js';
 import { MediaType } from '../../functions/core/media-type.js';
 import { SNS_LIMITS } from '../../functions/core/sns-message.js';
-import { type FaultHarness, publishedMessages, startFaultHarness, tagsIn } from '../faults/fault-kit.js';
+import { publishedMessages, startFaultHarness, tagsIn } from '../faults/fault-kit.js';
 import { createTally, reportTally } from '../faults/suite-tally.js';
-import { type Fixture, image, imageConfig, index, rawFixture, seedCase } from '../support/fixture-factory.js';
+import { evidenceOf, image, imageConfig, index, rawFixture, seedCase } from '../support/fixture-factory.js';
+import type { GuardHarness } from '../support/guard-harness.js';
 import { renderingProblems } from './hostile-kit.js';
 import { pushAndCheck, storeContent } from './stack-kit.js';
 
 const tally = createTally();
 afterAll(() => reportTally('test/hostile/manifests.test.ts', tally));
-
-const evidenceOf = (subject: Fixture, manifests: readonly Fixture[] = [], blobs: readonly Fixture[] = []): Evidence => ({
-  subject: subject.bytes,
-  expectedDigest: subject.digest as Digest,
-  declaredMediaType: subject.mediaType,
-  manifests: new Map(manifests.map((fixture) => [fixture.digest, fixture.bytes])),
-  blobs: new Map(blobs.map((fixture) => [fixture.digest, fixture.bytes])),
-});
 
 const layers = (count: number, size = 1_000) =>
   Array.from({ length: count }, (_, i) => ({ mediaType: MediaType.OciLayerGzip, seed: `layer-${i}`, size }));
@@ -146,7 +138,7 @@ describe('the core gives every hostile manifest a clear reason code', () => {
 });
 
 describe('hostile manifests through the local stack', () => {
-  let harness: FaultHarness;
+  let harness: GuardHarness;
   beforeAll(async () => {
     harness = await startFaultHarness({ maxAttempts: 2, requestTimeoutMs: 5_000 });
   });

@@ -6,8 +6,8 @@
 import { handleEcr } from '../../local/ecr/ecr-service.js';
 import type { LocalEndpoint } from '../../local/server.js';
 import { isServiceError } from '../../local/service-error.js';
-import type { FaultHarness } from '../faults/fault-kit.js';
 import type { Fixture } from '../support/fixture-factory.js';
+import type { GuardHarness } from '../support/guard-harness.js';
 import { putRawManifest } from '../support/push-fixture.js';
 
 const decoder = new TextDecoder();
@@ -56,7 +56,7 @@ export interface CheckedOutcome {
 
 /** Pushes the tagged subject over HTTP, waits for the guard, and returns its outcome for that push. */
 export const pushAndCheck = async (
-  harness: FaultHarness,
+  harness: GuardHarness,
   repository: string,
   subject: Fixture,
   tag: string,

@@ -1,16 +1,14 @@
-import { CreateRepositoryCommand, type ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
+import { type ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parsePushEvent } from '../../functions/core/push-event.js';
-import { type LocalEndpoint, startLocalEndpoint } from '../../local/server.js';
-import { ecrClient, imageManifest, indexManifest, OCI_CONFIG, OCI_INDEX, OCI_MANIFEST } from './local-test-kit.js';
+import type { LocalEndpoint } from '../../local/server.js';
+import { imageManifest, indexManifest, OCI_CONFIG, OCI_INDEX, OCI_MANIFEST, startEcr } from './local-test-kit.js';
 
 describe('ECR Image Action events', () => {
   let endpoint: LocalEndpoint;
   let ecr: ECRClient;
   beforeEach(async () => {
-    endpoint = await startLocalEndpoint();
-    ecr = ecrClient(endpoint);
-    await ecr.send(new CreateRepositoryCommand({ repositoryName: 'app' }));
+    ({ endpoint, ecr } = await startEcr('app'));
   });
   afterEach(async () => {
     await endpoint.close();

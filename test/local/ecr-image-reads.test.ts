@@ -1,6 +1,5 @@
 import {
   BatchGetImageCommand,
-  CreateRepositoryCommand,
   DescribeImagesCommand,
   type ECRClient,
   type ImageIdentifier,
@@ -8,17 +7,17 @@ import {
   PutImageCommand,
 } from '@aws-sdk/client-ecr';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type LocalEndpoint, startLocalEndpoint } from '../../local/server.js';
+import type { LocalEndpoint } from '../../local/server.js';
 import {
   DOCKER_LIST,
   DOCKER_MANIFEST,
-  ecrClient,
   imageManifest,
   indexManifest,
   OCI_INDEX,
   OCI_MANIFEST,
   rejectionOf,
   sha256,
+  startEcr,
 } from './local-test-kit.js';
 
 const ALL_TYPES = [OCI_INDEX, OCI_MANIFEST, DOCKER_LIST, DOCKER_MANIFEST, 'application/vnd.docker.distribution.manifest.v1+json'];
@@ -34,9 +33,7 @@ describe('ECR image reads', () => {
   ]);
 
   beforeEach(async () => {
-    endpoint = await startLocalEndpoint();
-    ecr = ecrClient(endpoint);
-    await ecr.send(new CreateRepositoryCommand({ repositoryName: 'app' }));
+    ({ endpoint, ecr } = await startEcr('app'));
     await ecr.send(new PutImageCommand({ repositoryName: 'app', imageManifest: amd.text }));
     await ecr.send(new PutImageCommand({ repositoryName: 'app', imageManifest: arm.text }));
     await ecr.send(new PutImageCommand({ repositoryName: 'app', imageManifest: index.text, imageTag: 'v1' }));
@@ -122,9 +119,7 @@ describe('ECR image reads', () => {
 
   it('returns a stored index as is in lenient mode', async () => {
     // Prepare
-    const lenient = await startLocalEndpoint({ acceptedMediaTypes: 'lenient' });
-    const lenientEcr = ecrClient(lenient);
-    await lenientEcr.send(new CreateRepositoryCommand({ repositoryName: 'app' }));
+    const { endpoint: lenient, ecr: lenientEcr } = await startEcr('app', { acceptedMediaTypes: 'lenient' });
     await lenientEcr.send(new PutImageCommand({ repositoryName: 'app', imageManifest: amd.text, imageTag: 'v1' }));
 
     try {

@@ -1,7 +1,6 @@
 import {
   BatchCheckLayerAvailabilityCommand,
   CompleteLayerUploadCommand,
-  CreateRepositoryCommand,
   type ECRClient,
   GetDownloadUrlForLayerCommand,
   InitiateLayerUploadCommand,
@@ -9,8 +8,8 @@ import {
   UploadLayerPartCommand,
 } from '@aws-sdk/client-ecr';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type LocalEndpoint, startLocalEndpoint } from '../../local/server.js';
-import { ecrClient, imageManifest, rejectionOf, sha256, uploadBlob } from './local-test-kit.js';
+import type { LocalEndpoint } from '../../local/server.js';
+import { imageManifest, rejectionOf, sha256, startEcr, uploadBlob } from './local-test-kit.js';
 
 describe('ECR layers and blob downloads', () => {
   let endpoint: LocalEndpoint;
@@ -18,9 +17,7 @@ describe('ECR layers and blob downloads', () => {
   const image = imageManifest({ layers: 2 });
 
   beforeEach(async () => {
-    endpoint = await startLocalEndpoint();
-    ecr = ecrClient(endpoint);
-    await ecr.send(new CreateRepositoryCommand({ repositoryName: 'team/app' }));
+    ({ endpoint, ecr } = await startEcr('team/app'));
   });
   afterEach(async () => {
     await endpoint.close();
@@ -209,9 +206,7 @@ describe('ECR layers and blob downloads', () => {
 
   it('refuses an expired download URL', async () => {
     // Prepare
-    const shortLived = await startLocalEndpoint({ blobUrlTtlSeconds: -1 });
-    const shortEcr = ecrClient(shortLived);
-    await shortEcr.send(new CreateRepositoryCommand({ repositoryName: 'app' }));
+    const { endpoint: shortLived, ecr: shortEcr } = await startEcr('app', { blobUrlTtlSeconds: -1 });
     await uploadBlob(shortEcr, 'app', image.config.bytes);
     await shortEcr.send(new PutImageCommand({ repositoryName: 'app', imageManifest: image.text, imageTag: 'v1' }));
 

@@ -1,15 +1,15 @@
 import { BatchGetImageCommand, CreateRepositoryCommand, type ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type LocalEndpoint, startLocalEndpoint } from '../../local/server.js';
+import type { LocalEndpoint } from '../../local/server.js';
 import {
   DOCKER_MANIFEST,
-  ecrClient,
   imageManifest,
   indexManifest,
   OCI_INDEX,
   OCI_MANIFEST,
   rejectionOf,
   sha256,
+  startEcr,
   uploadBlob,
 } from './local-test-kit.js';
 
@@ -17,9 +17,7 @@ describe('ECR PutImage', () => {
   let endpoint: LocalEndpoint;
   let ecr: ECRClient;
   beforeEach(async () => {
-    endpoint = await startLocalEndpoint();
-    ecr = ecrClient(endpoint);
-    await ecr.send(new CreateRepositoryCommand({ repositoryName: 'app' }));
+    ({ endpoint, ecr } = await startEcr('app'));
   });
   afterEach(async () => {
     await endpoint.close();
@@ -295,9 +293,7 @@ describe('ECR PutImage', () => {
 
   it('requires uploaded blobs only when requireLayers is on', async () => {
     // Prepare
-    const strict = await startLocalEndpoint({ requireLayers: true });
-    const strictEcr = ecrClient(strict);
-    await strictEcr.send(new CreateRepositoryCommand({ repositoryName: 'app' }));
+    const { endpoint: strict, ecr: strictEcr } = await startEcr('app', { requireLayers: true });
     const image = imageManifest();
 
     try {
@@ -322,9 +318,7 @@ describe('ECR PutImage', () => {
 
   it('throttles PutImage above 10 TPS when the rate limit is on', async () => {
     // Prepare
-    const limited = await startLocalEndpoint({ putImageRateLimit: true });
-    const limitedEcr = ecrClient(limited);
-    await limitedEcr.send(new CreateRepositoryCommand({ repositoryName: 'app' }));
+    const { endpoint: limited, ecr: limitedEcr } = await startEcr('app', { putImageRateLimit: true });
 
     try {
       // Act

@@ -6,15 +6,14 @@ import {
   PutImageTagMutabilityCommand,
 } from '@aws-sdk/client-ecr';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type LocalEndpoint, startLocalEndpoint } from '../../local/server.js';
-import { ecrClient, rejectionOf } from './local-test-kit.js';
+import type { LocalEndpoint } from '../../local/server.js';
+import { rejectionOf, startEcr } from './local-test-kit.js';
 
 describe('ECR repositories', () => {
   let endpoint: LocalEndpoint;
   let ecr: ECRClient;
   beforeEach(async () => {
-    endpoint = await startLocalEndpoint();
-    ecr = ecrClient(endpoint);
+    ({ endpoint, ecr } = await startEcr());
   });
   afterEach(async () => {
     await endpoint.close();

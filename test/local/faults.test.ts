@@ -1,6 +1,5 @@
 import {
   BatchGetImageCommand,
-  CreateRepositoryCommand,
   DescribeRepositoriesCommand,
   ECRClient,
   GetDownloadUrlForLayerCommand,
@@ -8,8 +7,8 @@ import {
 } from '@aws-sdk/client-ecr';
 import { CreateTopicCommand, PublishCommand } from '@aws-sdk/client-sns';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type LocalEndpoint, startLocalEndpoint } from '../../local/server.js';
-import { ecrClient, imageManifest, OCI_MANIFEST, rejectionOf, snsClient, uploadBlob } from './local-test-kit.js';
+import type { LocalEndpoint } from '../../local/server.js';
+import { ecrClient, imageManifest, OCI_MANIFEST, rejectionOf, snsClient, startEcr, uploadBlob } from './local-test-kit.js';
 
 /** A retry strategy with the SDK's decisions but 5 ms waits, so retry tests stay fast. */
 const fastRetries = (maxAttempts: number) => {
@@ -28,8 +27,7 @@ const fastRetries = (maxAttempts: number) => {
 describe('fault injection as the SDK sees it', () => {
   let endpoint: LocalEndpoint;
   beforeEach(async () => {
-    endpoint = await startLocalEndpoint();
-    await ecrClient(endpoint).send(new CreateRepositoryCommand({ repositoryName: 'app' }));
+    ({ endpoint } = await startEcr('app'));
     endpoint.calls.clear();
   });
   afterEach(async () => {

@@ -1,11 +1,17 @@
 import { createHash } from 'node:crypto';
-import { CompleteLayerUploadCommand, ECRClient, InitiateLayerUploadCommand, UploadLayerPartCommand } from '@aws-sdk/client-ecr';
+import {
+  CompleteLayerUploadCommand,
+  CreateRepositoryCommand,
+  ECRClient,
+  InitiateLayerUploadCommand,
+  UploadLayerPartCommand,
+} from '@aws-sdk/client-ecr';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SNSClient } from '@aws-sdk/client-sns';
+import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import type { LocalEndpoint } from '../../local/server.js';
+import { type LocalEndpoint, type LocalEndpointOptions, startLocalEndpoint } from '../../local/server.js';
 
-/** Shared helpers for the local endpoint tests: real SDK clients and manifest builders. */
+/** Shared helpers for the local endpoint tests: a started endpoint, real SDK clients and manifest builders. */
 
 const credentials = { accessKeyId: 'AKIDLOCALTEST', secretAccessKey: 'local-secret' };
 
@@ -26,6 +32,28 @@ export const snsClient = (endpoint: LocalEndpoint, tuning: ClientTuning = {}): S
   new SNSClient(config(endpoint, tuning));
 export const secretsClient = (endpoint: LocalEndpoint): SecretsManagerClient => new SecretsManagerClient(config(endpoint, {}));
 export const ssmClient = (endpoint: LocalEndpoint): SSMClient => new SSMClient(config(endpoint, {}));
+
+/** A fresh endpoint, an ECR client for it and, when `repositoryName` is given, that repository (empty). */
+export const startEcr = async (
+  repositoryName?: string,
+  options: LocalEndpointOptions = {},
+): Promise<{ readonly endpoint: LocalEndpoint; readonly ecr: ECRClient }> => {
+  const endpoint = await startLocalEndpoint(options);
+  const ecr = ecrClient(endpoint);
+  if (repositoryName !== undefined) await ecr.send(new CreateRepositoryCommand({ repositoryName }));
+  return { endpoint, ecr };
+};
+
+/** A fresh endpoint, an SNS client for it and a topic named `topicName`. */
+export const startSns = async (
+  topicName: string,
+  options: LocalEndpointOptions = {},
+): Promise<{ readonly endpoint: LocalEndpoint; readonly sns: SNSClient; readonly topicArn: string }> => {
+  const endpoint = await startLocalEndpoint(options);
+  const sns = snsClient(endpoint);
+  const topicArn = (await sns.send(new CreateTopicCommand({ Name: topicName }))).TopicArn ?? '';
+  return { endpoint, sns, topicArn };
+};
 
 export const sha256 = (data: Uint8Array | string): string => `sha256:${createHash('sha256').update(data).digest('hex')}`;
 

@@ -6,9 +6,9 @@ import {
   SubscribeCommand,
 } from '@aws-sdk/client-sns';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type LocalEndpoint, startLocalEndpoint } from '../../local/server.js';
+import type { LocalEndpoint } from '../../local/server.js';
 import type { Delivery } from '../../local/sns/delivery-log.js';
-import { rejectionOf, snsClient } from './local-test-kit.js';
+import { rejectionOf, startSns } from './local-test-kit.js';
 
 const SUBSCRIBERS = [
   { protocol: 'email', endpoint: 'dev@example.com' },
@@ -33,9 +33,7 @@ describe('SNS Publish', () => {
   let sns: SNSClient;
   let topicArn: string;
   beforeEach(async () => {
-    endpoint = await startLocalEndpoint();
-    sns = snsClient(endpoint);
-    topicArn = (await sns.send(new CreateTopicCommand({ Name: 'guard' }))).TopicArn ?? '';
+    ({ endpoint, sns, topicArn } = await startSns('guard'));
   });
   afterEach(async () => {
     await endpoint.close();
@@ -428,9 +426,7 @@ describe('SNS Publish', () => {
 
   it('does not deliver to subscriptions left pending', async () => {
     // Prepare
-    const strict = await startLocalEndpoint({ autoConfirmSubscriptions: false });
-    const strictSns = snsClient(strict);
-    const arn = (await strictSns.send(new CreateTopicCommand({ Name: 'guard' }))).TopicArn ?? '';
+    const { endpoint: strict, sns: strictSns, topicArn: arn } = await startSns('guard', { autoConfirmSubscriptions: false });
     await strictSns.send(new SubscribeCommand({ TopicArn: arn, Protocol: 'email', Endpoint: 'dev@example.com' }));
     await strictSns.send(new SubscribeCommand({ TopicArn: arn, Protocol: 'sms', Endpoint: '+15555550100' }));
 

@@ -6,17 +6,15 @@ import {
   SubscribeCommand,
 } from '@aws-sdk/client-sns';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type LocalEndpoint, startLocalEndpoint } from '../../local/server.js';
-import { rejectionOf, snsClient } from './local-test-kit.js';
+import type { LocalEndpoint } from '../../local/server.js';
+import { rejectionOf, startSns } from './local-test-kit.js';
 
 describe('SNS topics and subscriptions', () => {
   let endpoint: LocalEndpoint;
   let sns: SNSClient;
   let topicArn: string;
   beforeEach(async () => {
-    endpoint = await startLocalEndpoint();
-    sns = snsClient(endpoint);
-    topicArn = (await sns.send(new CreateTopicCommand({ Name: 'guard' }))).TopicArn ?? '';
+    ({ endpoint, sns, topicArn } = await startSns('guard'));
   });
   afterEach(async () => {
     await endpoint.close();
@@ -126,9 +124,13 @@ describe('SNS topics and subscriptions', () => {
 
   it('lists subscriptions, confirmed ones by ARN and pending ones as PendingConfirmation', async () => {
     // Prepare
-    const pendingEndpoint = await startLocalEndpoint({ autoConfirmSubscriptions: false });
-    const pendingSns = snsClient(pendingEndpoint);
-    const arn = (await pendingSns.send(new CreateTopicCommand({ Name: 'guard' }))).TopicArn ?? '';
+    const {
+      endpoint: pendingEndpoint,
+      sns: pendingSns,
+      topicArn: arn,
+    } = await startSns('guard', {
+      autoConfirmSubscriptions: false,
+    });
     await pendingSns.send(new SubscribeCommand({ TopicArn: arn, Protocol: 'email', Endpoint: 'dev@example.com' }));
     await pendingSns.send(
       new SubscribeCommand({ TopicArn: arn, Protocol: 'sqs', Endpoint: 'arn:aws:sqs:us-east-1:123456789012:q' }),

@@ -8,6 +8,7 @@
  * a seed string, which is all a manifest needs.
  */
 import { createHash } from 'node:crypto';
+import type { Evidence } from '../../functions/core/classify.js';
 import type { Digest } from '../../functions/core/digest.js';
 import { MediaType } from '../../functions/core/media-type.js';
 
@@ -265,6 +266,15 @@ const BUILDKIT_METADATA = 'https://mobyproject.org/buildkit@v1#metadata';
 const statementSubject = (subject: Fixture | undefined) =>
   subject === undefined ? [] : [{ name: 'pkg:docker/app', digest: { sha256: subject.digest.slice('sha256:'.length) } }];
 
+/** BuildKit's `vcs` metadata (`source`, `revision`), or nothing when neither is given. */
+const vcsOf = (spec: { readonly vcsSource?: string; readonly vcsRevision?: string }) =>
+  spec.vcsSource === undefined && spec.vcsRevision === undefined
+    ? undefined
+    : {
+        ...(spec.vcsSource === undefined ? {} : { source: spec.vcsSource }),
+        ...(spec.vcsRevision === undefined ? {} : { revision: spec.vcsRevision }),
+      };
+
 export interface ProvenanceV02Spec {
   readonly subject?: Fixture;
   readonly builderId?: string;
@@ -281,13 +291,7 @@ export interface ProvenanceV02Spec {
 
 /** An in-toto v0.1 statement with a SLSA v0.2 predicate, as BuildKit writes it. */
 export const provenanceV02 = (spec: ProvenanceV02Spec = {}): Fixture => {
-  const vcs =
-    spec.vcsSource === undefined && spec.vcsRevision === undefined
-      ? undefined
-      : {
-          ...(spec.vcsSource === undefined ? {} : { source: spec.vcsSource }),
-          ...(spec.vcsRevision === undefined ? {} : { revision: spec.vcsRevision }),
-        };
+  const vcs = vcsOf(spec);
   const buildkitMetadata = {
     ...(vcs === undefined ? {} : { vcs }),
     ...(spec.max === true ? { source: { infos: [{ filename: 'Dockerfile', data: 'RlJPTSBzY3JhdGNo' }] } } : {}),
@@ -339,13 +343,7 @@ export interface ProvenanceV1Spec {
 
 /** An in-toto statement with a SLSA v1 predicate, as BuildKit writes it with `version=v1`. */
 export const provenanceV1 = (spec: ProvenanceV1Spec = {}): Fixture => {
-  const vcs =
-    spec.vcsSource === undefined && spec.vcsRevision === undefined
-      ? undefined
-      : {
-          ...(spec.vcsSource === undefined ? {} : { source: spec.vcsSource }),
-          ...(spec.vcsRevision === undefined ? {} : { revision: spec.vcsRevision }),
-        };
+  const vcs = vcsOf(spec);
   return jsonFixture(MediaType.InToto, {
     _type: 'https://in-toto.io/Statement/v0.1',
     predicateType: SLSA_V1,
@@ -539,12 +537,15 @@ export const notationSignature = (subject: Fixture): ImageFixture =>
     subject,
   });
 
-/** A Helm chart: Helm's config type over the chart tarball, without a top-level `mediaType` (as `helm push` writes it). */
-export const helmChart = (): ImageFixture =>
+/**
+ * A Helm chart: Helm's config type over the chart tarball, without a top-level `mediaType` (as `helm push`
+ * writes it) unless `withMediaType`.
+ */
+export const helmChart = (options: { readonly withMediaType?: boolean } = {}): ImageFixture =>
   image({
     config: jsonFixture(MediaType.HelmConfig, { name: 'guard', version: '0.1.0', apiVersion: 'v2' }),
     layers: [{ mediaType: MediaType.HelmChart, size: 3000, seed: 'chart' }],
-    omitMediaType: true,
+    omitMediaType: options.withMediaType !== true,
   });
 
 /** An SBOM referrer: artifact with an SBOM `artifactType` and a subject. */
@@ -650,4 +651,96 @@ export const seedCase = (
     manifests: pool(img, attestation.manifest),
     blobs: pool(img.config, attestation.manifest.config, statement),
   };
+};
+
+// ---------------------------------------------------------------------------------------------
+// Evidence and BuildKit pushes of any width
+// ---------------------------------------------------------------------------------------------
+
+/** Evidence for `classify`: the subject, requested by its digest, plus whatever children and blobs are at hand. */
+export const evidenceOf = (subject: Fixture, manifests: readonly Fixture[] = [], blobs: readonly Fixture[] = []): Evidence => ({
+  subject: subject.bytes,
+  declaredMediaType: subject.mediaType,
+  expectedDigest: subject.digest,
+  manifests: pool(...manifests),
+  blobs: pool(...blobs),
+});
+
+/** Evidence for a single image manifest with its config at hand. */
+export const imageEvidence = (img: ImageFixture): Evidence => evidenceOf(img, [], [img.config]);
+
+/** The same evidence with every child manifest replaced by bytes that do not match its digest. */
+export const withCorruptChildren = (evidence: Evidence): Evidence => ({
+  ...evidence,
+  manifests: new Map(
+    [...(evidence.manifests ?? new Map<string, Uint8Array>()).keys()].map((digest) => [digest, encoder.encode('{}')]),
+  ),
+});
+
+/** What a BuildKit provenance statement of {@link buildKitIndex} says; nothing is set by default (Docker Engine 29). */
+export interface BuildKitProvenance {
+  readonly predicateType?: typeof SLSA_V02 | typeof SLSA_V1;
+  readonly builderId?: string;
+  readonly vcsSource?: string;
+  readonly vcsRevision?: string;
+}
+
+export interface BuildKitIndexSpec {
+  /** One linux image per entry, in this order; repeated architectures give distinct images. */
+  readonly architectures: readonly string[];
+  /** How the provenance attestations are stored, one per image; `none` pushes the images alone. Default `legacy`. */
+  readonly attestations?: 'legacy' | 'oci-artifact' | 'none';
+  readonly provenance?: BuildKitProvenance;
+  /** Leave the statements out of the evidence (the guard could not read them). */
+  readonly statementUnavailable?: boolean;
+  /** Annotate the in-toto layers with this predicate type instead of the statement's (hostile or huge values). */
+  readonly predicateTypeAnnotation?: string;
+}
+
+/** A BuildKit push with everything the guard would read, as evidence. */
+export interface BuildKitIndexFixture {
+  readonly index: IndexFixture;
+  readonly evidence: Evidence;
+  /** The images, in entry order. */
+  readonly images: readonly ImageFixture[];
+  /** The attestation manifests, one per image (none for `attestations: 'none'`). */
+  readonly attestations: readonly ImageFixture[];
+}
+
+/**
+ * What BuildKit pushes for a multi-platform build: one OCI index over linux images (each a base and an
+ * app layer) and, unless `attestations: 'none'`, a provenance attestation manifest per image.
+ */
+export const buildKitIndex = (spec: BuildKitIndexSpec): BuildKitIndexFixture => {
+  const linux = spec.architectures.map((architecture, i) => {
+    const platform = `linux/${architecture}`;
+    const layers = [
+      { seed: `${architecture}-${i}-base`, size: 30_000_000 },
+      { seed: `${architecture}-${i}-app`, size: 4_000 },
+    ];
+    return { platform, image: image({ platform, layers }) };
+  });
+  const images = linux.map((entry) => entry.image);
+  const entries: EntrySpec[] = linux.map((entry) => ({ of: entry.image, platform: entry.platform }));
+  const blobs: Fixture[] = images.map((img) => img.config);
+  const attestations: ImageFixture[] = [];
+  const form = spec.attestations ?? 'legacy';
+  if (form !== 'none') {
+    const { predicateType = SLSA_V02, ...facts } = spec.provenance ?? {};
+    const attest = form === 'oci-artifact' ? ociArtifactAttestation : legacyAttestation;
+    for (const img of images) {
+      const statement =
+        predicateType === SLSA_V1 ? provenanceV1({ subject: img, ...facts }) : provenanceV02({ subject: img, ...facts });
+      const attestation = attest({
+        subject: img,
+        statements: [{ statement, predicateType: spec.predicateTypeAnnotation ?? predicateType }],
+      });
+      entries.push(attestation.entry);
+      attestations.push(attestation.manifest);
+      blobs.push(attestation.manifest.config);
+      if (spec.statementUnavailable !== true) blobs.push(statement);
+    }
+  }
+  const idx = index({ entries });
+  return { index: idx, evidence: evidenceOf(idx, [...images, ...attestations], blobs), images, attestations };
 };
