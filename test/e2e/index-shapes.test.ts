@@ -80,6 +80,14 @@ const sociIndex = () => {
   };
 };
 
+/** What a quarantined index leaves behind: its verdict tag, and the deployable tag on the chosen child. */
+const quarantinedIndex = (tag: string, index: string, child: string): Expected => ({
+  tags: { [tag]: index, [`${tag}-deployable`]: child, [`${tag}-quarantined`]: index },
+  verdict: 'quarantined',
+  reasons: ['IMAGE_INDEX'],
+  deployableChild: child,
+});
+
 const indexScenarios: readonly Scenario[] = [
   {
     name: 'a Docker Engine 29 single-platform index (image + attestation without builder id)',
@@ -89,16 +97,7 @@ const indexScenarios: readonly Scenario[] = [
     push: async (ecr, tag) => {
       const pushed = engine29();
       await pushFixture(ecr, pushed, { repository: REPOSITORY, tag });
-      return {
-        tags: {
-          [tag]: pushed.subject.digest,
-          [`${tag}-deployable`]: amd64.digest,
-          [`${tag}-quarantined`]: pushed.subject.digest,
-        },
-        verdict: 'quarantined',
-        reasons: ['IMAGE_INDEX'],
-        deployableChild: amd64.digest,
-      };
+      return quarantinedIndex(tag, pushed.subject.digest, amd64.digest);
     },
   },
   {
@@ -108,16 +107,7 @@ const indexScenarios: readonly Scenario[] = [
     push: async (ecr, tag) => {
       const pushed = twoPlatforms();
       await pushFixture(ecr, pushed, { repository: REPOSITORY, tag });
-      return {
-        tags: {
-          [tag]: pushed.subject.digest,
-          [`${tag}-deployable`]: amd64.digest,
-          [`${tag}-quarantined`]: pushed.subject.digest,
-        },
-        verdict: 'quarantined',
-        reasons: ['IMAGE_INDEX'],
-        deployableChild: amd64.digest,
-      };
+      return quarantinedIndex(tag, pushed.subject.digest, amd64.digest);
     },
   },
   {
@@ -127,16 +117,7 @@ const indexScenarios: readonly Scenario[] = [
     push: async (ecr, tag) => {
       const pushed = twoPlatforms();
       await pushFixture(ecr, pushed, { repository: REPOSITORY, tag });
-      return {
-        tags: {
-          [tag]: pushed.subject.digest,
-          [`${tag}-deployable`]: arm64.digest,
-          [`${tag}-quarantined`]: pushed.subject.digest,
-        },
-        verdict: 'quarantined',
-        reasons: ['IMAGE_INDEX'],
-        deployableChild: arm64.digest,
-      };
+      return quarantinedIndex(tag, pushed.subject.digest, arm64.digest);
     },
   },
   {
