@@ -1,6 +1,6 @@
 /**
  * Builds what the benchmark measures into a temporary directory, from the current sources and with
- * the project's own esbuild settings (functions/config/lambda-build.ts): the Lambda asset, the same
+ * the project's own esbuild settings (scripts/lambda-build.ts): the Lambda asset, the same
  * handler with the SDK left external (resolved from node_modules, as if the runtime provided it),
  * an empty ESM module (the cold-start baseline) and the Lambda-environment child of the burst.
  */
@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { LAMBDA_BUNDLE_OPTIONS } from '../functions/config/bundle-options.js';
-import { HANDLER_FILE, lambdaBuilds } from '../functions/config/lambda-build.js';
+import { LAMBDA_BUNDLE_OPTIONS } from '../scripts/bundle-options.js';
+import { HANDLER_FILE, lambdaBuilds } from '../scripts/lambda-build.js';
 
 export interface BenchArtifacts {
   readonly dir: string;

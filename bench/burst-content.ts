@@ -4,18 +4,11 @@
  * through its own ECR operations (no HTTP, no PutImage quota: the pushers are not what is measured),
  * collecting the `ECR Image Action` events ECR would emit, in push order.
  */
+
+import { type Fixture, image, imageConfig, index, legacyAttestation, provenanceV02, SLSA_V02 } from '../fixtures/oci-fixtures.js';
 import { handleEcr } from '../local/ecr/ecr-service.js';
 import type { EventBridgeEvent } from '../local/event-bus.js';
 import type { LocalEndpoint } from '../local/server.js';
-import {
-  type Fixture,
-  image,
-  imageConfig,
-  index,
-  legacyAttestation,
-  provenanceV02,
-  SLSA_V02,
-} from '../test/support/fixture-factory.js';
 
 /** What the guard must end up doing for one tagged push. */
 export interface ExpectedPush {

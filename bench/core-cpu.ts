@@ -5,12 +5,12 @@
  * baseline, in the same run, is hashing and parsing the subject manifest: the least any check costs.
  */
 import { createHash } from 'node:crypto';
-import { createComposer } from '../functions/app/compose-notifications.js';
+import { createComposer } from '../functions/adapters/notification-composer.js';
 import { classify, type Evidence } from '../functions/core/classify.js';
 import type { Digest } from '../functions/core/digest.js';
-import type { SubjectContext } from '../functions/core/explanation.js';
 import type { LambdaArchitecture } from '../functions/core/platform.js';
 import { parsePushEvent } from '../functions/core/push-event.js';
+import type { SubjectContext } from '../functions/report/explanation.js';
 import { type WaveScenario, waveScenarios } from './scenarios.js';
 import { round } from './stats.js';
 

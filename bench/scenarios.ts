@@ -11,7 +11,7 @@ import {
   provenanceV02,
   SLSA_V02,
   seedCase,
-} from '../test/support/fixture-factory.js';
+} from '../fixtures/oci-fixtures.js';
 
 /** One push: the tagged subject, the child manifests it references and the blobs the guard may read. */
 export interface PushContent {

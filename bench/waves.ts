@@ -5,8 +5,8 @@
  * the Lambda runtime's invocation record.
  */
 
+import { localEcrClient, pushFixture } from '../fixtures/push-fixture.js';
 import { startGuardStack } from '../local/guard-stack.js';
-import { localEcrClient, pushFixture } from '../test/support/push-fixture.js';
 import { type WaveScenario, waveScenarios } from './scenarios.js';
 import { round } from './stats.js';
 import { callWaves, describeWaves } from './wave-analysis.js';

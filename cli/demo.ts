@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
-import { pushToEcr } from '../functions/adapters/ecr-push.js';
 import { openLocalSource } from '../functions/adapters/open-local-source.js';
+import { pushToEcr } from '../local/ecr-push.js';
 import { startGuardStack } from '../local/guard-stack.js';
 import { slackPreview } from './slack-preview.js';
 

@@ -4,13 +4,13 @@ import { InputError } from '../functions/adapters/input-error.js';
 import { looksLikeLocalPath, openLocalSource } from '../functions/adapters/open-local-source.js';
 import { gatherEvidence } from '../functions/app/gather-evidence.js';
 import type { ContentSource, RawManifest } from '../functions/app/ports.js';
-import { classify } from '../functions/core/classify.js';
-import { explain } from '../functions/core/explain.js';
-import type { SubjectContext } from '../functions/core/explanation.js';
+import { classifyParsed } from '../functions/core/classify.js';
 import { type LambdaArchitecture, parseLambdaArchitecture } from '../functions/core/platform.js';
-import { renderText } from '../functions/core/render-text.js';
 import type { Verdict } from '../functions/core/verdict.js';
-import { toVerdictJson } from '../functions/core/verdict-json.js';
+import { explain } from '../functions/report/explain.js';
+import type { SubjectContext } from '../functions/report/explanation.js';
+import { renderText } from '../functions/report/render-text.js';
+import { toVerdictJson } from '../functions/report/verdict-json.js';
 import { parseEcrReference } from './ecr-reference.js';
 import { UsageError } from './usage-error.js';
 
@@ -91,7 +91,7 @@ export const runInspect = async (options: InspectOptions, out: (text: string) =>
     architectures: options.architectures,
     strict: options.strict,
   });
-  const verdict: Verdict = classify(evidence, { architectures: options.architectures, strict: options.strict });
+  const verdict: Verdict = classifyParsed(evidence, { architectures: options.architectures, strict: options.strict });
   const context: SubjectContext = { ...opened.context, architectures: options.architectures };
   if (options.json) {
     out(`${JSON.stringify(toVerdictJson(verdict, context), null, 2)}\n`);

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AssetHashType, DockerImage } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { HANDLER_FILE } from '../functions/config/lambda-build.js';
+import { HANDLER_FILE } from '../scripts/lambda-build.js';
 
 /** The guard's Lambda entry point (exports `handler`). */
 export const GUARD_ENTRY = fileURLToPath(new URL('../functions/on-ecr-push.lambda.ts', import.meta.url));

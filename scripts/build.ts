@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
-import { lambdaBuilds } from '../functions/config/lambda-build.js';
+import { lambdaBuilds } from './lambda-build.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { values } = parseArgs({ options: { 'lambda-only': { type: 'string' } } });

@@ -1,6 +1,7 @@
-import type { Evidence } from '../core/classify.js';
 import { type Digest, matchesDigest } from '../core/digest.js';
+import { type ManifestParser, type ParsedEvidence, parseEvidence, withBlobs, withChildren } from '../core/evidence.js';
 import { DEFAULT_FETCH_LIMITS, type FetchLimits, planFetch } from '../core/fetch-plan.js';
+import { parseManifest } from '../core/manifest.js';
 import type { LambdaArchitecture } from '../core/platform.js';
 import type { ContentSource, RawManifest } from './ports.js';
 
@@ -16,31 +17,34 @@ export interface GatherLog {
 /**
  * Reads, in as few sequential rounds as the data allows, everything the core needs to judge the
  * subject: the children of an index (one batch), then configs and the provenance statement
- * (in parallel). Never reads a layer.
+ * (in parallel). Never reads a layer. Each manifest is parsed once, when it arrives; the planner
+ * and `classifyParsed` share the parsed evidence this returns.
  */
 export const gatherEvidence = async (
   source: ContentSource,
   subject: RawManifest,
   options: { readonly architectures?: readonly LambdaArchitecture[]; readonly strict?: boolean },
   limits: FetchLimits = DEFAULT_FETCH_LIMITS,
-): Promise<{ evidence: Evidence; log: GatherLog; children: ReadonlyMap<string, RawManifest> }> => {
-  const manifests = new Map<string, Uint8Array>();
+  parse: ManifestParser = parseManifest,
+): Promise<{ evidence: ParsedEvidence; log: GatherLog; children: ReadonlyMap<string, RawManifest> }> => {
   const children = new Map<string, RawManifest>();
-  const blobs = new Map<string, Uint8Array>();
   const attempted = new Set<string>();
   const missing: { digest: string; purpose: string; reason: string }[] = [];
   let rounds = 0;
-  const evidence = (): Evidence => ({
-    subject: subject.bytes,
-    expectedDigest: subject.digest,
-    ...(subject.mediaType === undefined ? {} : { declaredMediaType: subject.mediaType }),
-    manifests,
-    blobs,
-  });
+  let manifestsRead = 0;
+  let blobsRead = 0;
+  let evidence = parseEvidence(
+    {
+      subject: subject.bytes,
+      expectedDigest: subject.digest,
+      ...(subject.mediaType === undefined ? {} : { declaredMediaType: subject.mediaType }),
+    },
+    parse,
+  );
 
   // Three rounds suffice (children, then blobs); the bound guards against a planner bug looping.
   for (let guard = 0; guard < 4; guard += 1) {
-    const plan = planFetch(evidence(), options, limits);
+    const plan = planFetch(evidence, options, limits);
     const wantedManifests = plan.manifests.filter((digest) => !attempted.has(digest));
     const wantedBlobs = plan.blobs.filter((request) => !attempted.has(request.digest));
     if (wantedManifests.length === 0 && wantedBlobs.length === 0) break;
@@ -53,10 +57,12 @@ export const gatherEvidence = async (
         wantedBlobs.map(async (request) => ({ request, result: await source.getBlob(request.digest, request.maxBytes) })),
       ),
     ]);
+    const manifests = new Map<string, Uint8Array>();
     for (const [digest, child] of fetched) {
       manifests.set(digest, child.bytes);
       children.set(digest, child);
     }
+    const blobs = new Map<string, Uint8Array>();
     for (const { request, result } of blobResults) {
       if (!result.ok) {
         missing.push({ digest: request.digest, purpose: request.purpose, reason: result.message });
@@ -69,10 +75,9 @@ export const gatherEvidence = async (
         blobs.set(request.digest, result.bytes);
       }
     }
+    evidence = withBlobs(withChildren(evidence, manifests, parse), blobs);
+    manifestsRead += manifests.size;
+    blobsRead += blobs.size;
   }
-  return {
-    evidence: evidence(),
-    log: { rounds, manifestsRead: manifests.size, blobsRead: blobs.size, missing },
-    children,
-  };
+  return { evidence, log: { rounds, manifestsRead, blobsRead, missing }, children };
 };

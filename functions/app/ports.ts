@@ -1,7 +1,8 @@
 import type { Digest } from '../core/digest.js';
+import type { PublishRequest } from '../core/publish-request.js';
 import type { TagPolicy } from '../core/tag-mutability.js';
 
-export type { TagPolicy };
+export type { PublishRequest, TagPolicy };
 
 /** A manifest as a registry or file returned it: exact bytes plus the media type it was served with. */
 export interface RawManifest {
@@ -54,14 +55,6 @@ export interface Registry {
   putTag(repository: string, tag: string, manifest: RawManifest): Promise<PutTagResult>;
   /** The repository's tag mutability (cached by the adapter). */
   tagPolicy(repository: string): Promise<TagPolicy>;
-}
-
-/** An SNS Publish, as data (built by the core's `buildSnsMessage`). */
-export interface PublishRequest {
-  readonly Subject: string;
-  readonly Message: string;
-  readonly MessageStructure: 'json';
-  readonly MessageAttributes: Readonly<Record<string, { readonly DataType: string; readonly StringValue: string }>>;
 }
 
 /** Publishes notifications (SNS). Throws a retryable `GuardError` on throttling and outages. */

@@ -1,10 +1,11 @@
 import type { GuardConfig } from '../config/load-config.js';
-import { classify } from '../core/classify.js';
+import { classifyParsed } from '../core/classify.js';
 import type { Digest } from '../core/digest.js';
-import type { SubjectContext, TagOutcome } from '../core/explanation.js';
 import type { EventSkipCode, PushEvent } from '../core/push-event.js';
-import { isTagImmutable, type TagPolicy } from '../core/tag-mutability.js';
-import { isGuardTag, renderTag } from '../core/tag-template.js';
+import type { SubjectContext } from '../core/subject-context.js';
+import type { TagPolicy } from '../core/tag-mutability.js';
+import { planTags, probeTags, type TagOutcome } from '../core/tag-plan.js';
+import { isGuardTag } from '../core/tag-template.js';
 import type { Verdict } from '../core/verdict.js';
 import { isRepositoryWatched } from '../core/wildcard.js';
 import { gatherEvidence } from './gather-evidence.js';
@@ -63,15 +64,12 @@ export const triage = (push: PushEvent, config: GuardConfig): { code: EventSkipC
   return null;
 };
 
-/** A tag the guard intends to write. */
+/** A tag the guard intends to write, with the exact bytes it puts under it. */
 interface PlannedTag {
   readonly tag: string;
   readonly manifest: RawManifest;
   readonly purpose: TagOutcome['purpose'];
 }
-
-const foundDigestOf = (found: readonly FoundImage[], tag: string): string | undefined =>
-  found.find((image) => 'tag' in image.requested && image.requested.tag === tag)?.manifest.digest;
 
 /**
  * The guard's pipeline for one push: read the manifest (and the probes of the guard's own tags) in
@@ -94,16 +92,8 @@ export const processPush = async (deps: GuardDeps, push: PushEvent): Promise<Pus
   }
 
   const tag = push.tag;
-  const quarantineTag = tag === null ? null : renderTag(config.quarantineTemplate, tag);
-  const childTags =
-    tag === null
-      ? []
-      : (config.architectures.length === 0 ? [undefined] : config.architectures).map((arch) =>
-          renderTag(config.deployableTemplate, tag, arch),
-        );
-  // The pushed tag is probed too: events can arrive late or out of order, and a tag that already
-  // names a newer push must not get this older push's verdict.
-  const probes = [...new Set([tag, quarantineTag, ...childTags].filter((value): value is string => value !== null))];
+  const templates = { deployable: config.deployableTemplate, quarantine: config.quarantineTemplate };
+  const probes = tag === null ? [] : probeTags(tag, templates, config.architectures);
 
   let found: readonly FoundImage[];
   let policy: TagPolicy;
@@ -126,9 +116,11 @@ export const processPush = async (deps: GuardDeps, push: PushEvent): Promise<Pus
     );
   }
 
-  const current = tag === null ? undefined : foundDigestOf(found, tag);
-  if (current !== undefined && current !== push.digest) {
-    const reason = `the tag now names ${current}; that push is checked on its own event`;
+  const current = new Map<string, string>();
+  for (const image of found) if ('tag' in image.requested) current.set(image.requested.tag, image.manifest.digest);
+  const named = tag === null ? undefined : current.get(tag);
+  if (named !== undefined && named !== push.digest) {
+    const reason = `the tag now names ${named}; that push is checked on its own event`;
     metrics.count('Skipped', { Reason: 'SUPERSEDED' });
     logger.info('skipped', { repository: push.repository, tag, digest: push.digest, skip: 'SUPERSEDED', reason });
     return { kind: 'skipped', code: 'SUPERSEDED', reason };
@@ -144,48 +136,31 @@ export const processPush = async (deps: GuardDeps, push: PushEvent): Promise<Pus
       config.limits,
     );
     children = gathered.children;
-    verdict = classify(gathered.evidence, { architectures: config.architectures, strict: config.strict });
+    verdict = classifyParsed(gathered.evidence, { architectures: config.architectures, strict: config.strict });
   } catch (error) {
     return handleFailure(deps, push, error);
   }
 
-  // What to tag: the verdict on the pushed digest; for a quarantined index, the runnable child too.
-  const planned: PlannedTag[] = [];
-  if (tag !== null && verdict.verdict !== 'skipped') {
-    const child = verdict.deployableChild;
-    if (verdict.verdict === 'quarantined' && quarantineTag !== null) {
-      if (child !== null) {
-        const arch = child.platform?.lambdaArchitecture ?? undefined;
-        const childManifest = children.get(child.digest);
-        if (childManifest !== undefined) {
-          planned.push({
-            tag: renderTag(config.deployableTemplate, tag, arch ?? undefined),
-            manifest: childManifest,
-            purpose: 'deployable-child',
-          });
-        }
-      }
-      planned.push({ tag: quarantineTag, manifest: subject, purpose: 'verdict' });
-    } else if (verdict.verdict === 'deployable') {
-      const arch = verdict.platform?.lambdaArchitecture ?? undefined;
-      planned.push({ tag: renderTag(config.deployableTemplate, tag, arch ?? undefined), manifest: subject, purpose: 'verdict' });
-    }
-  }
-
-  // What writing each tag would do, from the probes of wave 1: already there, refused by tag
-  // immutability (reported, never attempted), or to be written.
-  const predicted: TagOutcome[] = planned.map((item) => {
-    const current = foundDigestOf(found, item.tag);
-    const blocked =
-      config.writeTags && current !== undefined && current !== item.manifest.digest && isTagImmutable(policy, item.tag);
-    return {
-      tag: item.tag,
-      digest: item.manifest.digest,
-      purpose: item.purpose,
-      outcome: blocked ? 'immutable' : current === item.manifest.digest ? 'unchanged' : 'planned',
-      ...(blocked ? { message: `the repository's tags are immutable and ${item.tag} already names ${current}` } : {}),
-    };
-  });
+  const manifests = new Map<string, RawManifest>([...children, [push.digest, subject]]);
+  const predicted =
+    tag === null || verdict.verdict === 'skipped'
+      ? []
+      : planTags({
+          tag,
+          subjectDigest: push.digest,
+          verdict,
+          templates,
+          available: new Set(manifests.keys()),
+          current,
+          policy,
+          writeTags: config.writeTags,
+        });
+  const planned: PlannedTag[] = predicted.map((item) => ({
+    tag: item.tag,
+    purpose: item.purpose,
+    manifest: manifests.get(item.digest) as RawManifest,
+  }));
+  for (const item of predicted) if (item.outcome === 'immutable') metrics.count('ImmutableTags');
 
   // Idempotency: tags are written only after the notification was published, so the verdict tag on
   // this digest means a delivery of this event already notified. A redelivery only completes the

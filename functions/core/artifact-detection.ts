@@ -61,3 +61,27 @@ export const predicateTypesOf = (manifest: ImageManifest): string[] =>
   manifest.layers
     .map((layer) => layer.annotations?.['in-toto.io/predicate-type'])
     .filter((value): value is string => value !== undefined);
+
+/** "an attestation (provenance or SBOM)", "a Helm chart", … */
+export const describeArtifact = (kind: ArtifactKind): string => {
+  switch (kind) {
+    case 'attestation':
+      return 'an attestation (provenance or SBOM)';
+    case 'signature':
+      return 'a signature';
+    case 'sbom':
+      return 'an SBOM';
+    case 'helm-chart':
+      return 'a Helm chart';
+    case 'soci-index':
+      return 'a SOCI index';
+    case 'buildkit-history':
+      return 'a BuildKit build-history record';
+    case 'referrer':
+      return 'an artifact attached to another image (OCI referrer)';
+    case 'artifact':
+      return 'an OCI artifact';
+    default:
+      return assertNever(kind, 'artifact kind');
+  }
+};

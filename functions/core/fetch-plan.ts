@@ -1,9 +1,8 @@
 import { artifactKindOfImage } from './artifact-detection.js';
-import type { Evidence } from './classify.js';
 import type { Descriptor } from './descriptor.js';
 import type { Digest } from './digest.js';
+import type { ParsedEvidence } from './evidence.js';
 import { analyseIndex, attestationFor, type EntryAnalysis, pickDeployableChild, servesTargets } from './index-analysis.js';
-import { parseManifest } from './manifest.js';
 import { isImageConfig, isImageManifest, isIndex, isManifest } from './media-type.js';
 import type { LambdaArchitecture } from './platform.js';
 import { isProvenancePredicate } from './provenance.js';
@@ -39,7 +38,6 @@ export interface FetchPlan {
   readonly blobs: readonly BlobRequest[];
 }
 
-const EMPTY = new Map<string, Uint8Array>();
 const NOTHING: FetchPlan = { manifests: [], blobs: [] };
 
 /** The layer of an attestation manifest that holds the SLSA provenance statement. */
@@ -58,18 +56,13 @@ const provenanceStatementOf = (attestation: EntryAnalysis | undefined): Descript
  * layer blob: only manifests, configs and provenance statements.
  */
 export const planFetch = (
-  evidence: Evidence,
+  evidence: ParsedEvidence,
   options: { readonly architectures?: readonly LambdaArchitecture[]; readonly strict?: boolean },
   limits: FetchLimits = DEFAULT_FETCH_LIMITS,
 ): FetchPlan => {
-  const parsed = parseManifest(evidence.subject, {
-    ...(evidence.declaredMediaType === undefined ? {} : { declaredMediaType: evidence.declaredMediaType }),
-    ...(evidence.expectedDigest === undefined ? {} : { expectedDigest: evidence.expectedDigest }),
-  });
-  if (!parsed.ok) return NOTHING;
-  const manifest = parsed.manifest;
-  const manifests = evidence.manifests ?? EMPTY;
-  const blobs = evidence.blobs ?? EMPTY;
+  if (!evidence.subject.ok) return NOTHING;
+  const manifest = evidence.subject.manifest;
+  const blobs = evidence.blobs;
 
   if (manifest.kind === 'image') {
     const config = manifest.config;
@@ -88,11 +81,11 @@ export const planFetch = (
     .filter((entry) => isManifest(entry.mediaType) && !isIndex(entry.mediaType))
     .slice(0, limits.maxChildren)
     .map((entry) => entry.digest)
-    .filter((digest, i, all) => !manifests.has(digest) && all.indexOf(digest) === i);
+    .filter((digest, i, all) => !evidence.children.has(digest) && all.indexOf(digest) === i);
   if (wantedChildren.length > 0) return { manifests: wantedChildren, blobs: [] };
 
   // Round 3: configs where the index does not say the platform, and the chosen image's provenance.
-  const entries = analyseIndex(manifest, { manifests, blobs });
+  const entries = analyseIndex(manifest, evidence);
   const requests: BlobRequest[] = [];
   for (const entry of entries) {
     if (entry.role !== 'runnable' || entry.descriptor.platform !== undefined) continue;

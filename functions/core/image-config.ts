@@ -10,7 +10,8 @@ export type ConfigResult =
       readonly ok: false;
       readonly code: 'MALFORMED_MANIFEST' | 'DIGEST_MISMATCH';
       readonly path: string;
-      readonly message: string;
+      /** Completes a sentence that starts with the path. */
+      readonly problem: string;
     };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -26,7 +27,7 @@ export const readImageConfig = (bytes: Uint8Array, expected: { digest: Digest; s
       ok: false,
       code: 'DIGEST_MISMATCH',
       path: 'config',
-      message: `config blob hashes to ${digestOf(bytes)}, not ${expected.digest}`,
+      problem: `blob hashes to ${digestOf(bytes)}, not ${expected.digest}`,
     };
   }
   if (bytes.byteLength !== expected.size) {
@@ -34,7 +35,7 @@ export const readImageConfig = (bytes: Uint8Array, expected: { digest: Digest; s
       ok: false,
       code: 'DIGEST_MISMATCH',
       path: 'config.size',
-      message: `config blob is ${bytes.byteLength} bytes, but the manifest says ${expected.size}`,
+      problem: `is ${expected.size} in the manifest, but the config blob is ${bytes.byteLength} bytes`,
     };
   }
   try {
@@ -55,7 +56,7 @@ export const readImageConfig = (bytes: Uint8Array, expected: { digest: Digest; s
       }),
     };
   } catch (error) {
-    if (error instanceof ShapeError) return { ok: false, code: 'MALFORMED_MANIFEST', path: error.path, message: error.problem };
-    return { ok: false, code: 'MALFORMED_MANIFEST', path: 'config', message: 'config blob is not valid JSON' };
+    if (error instanceof ShapeError) return { ok: false, code: 'MALFORMED_MANIFEST', path: error.path, problem: error.problem };
+    return { ok: false, code: 'MALFORMED_MANIFEST', path: 'config', problem: 'blob is not valid JSON' };
   }
 };

@@ -1,12 +1,13 @@
 import { artifactKindOfManifest, predicateTypesOf } from './artifact-detection.js';
 import { assertNever } from './assert-never.js';
 import type { Descriptor } from './descriptor.js';
+import { childFor, type ParsedEvidence } from './evidence.js';
 import { checkImage, checkPlatform, type ImageFindings, reportPlatform } from './image-rules.js';
 import type { IndexManifest, Manifest, ManifestProblem } from './manifest.js';
-import { parseManifest } from './manifest.js';
-import { type ArtifactKind, guessArtifactKind, isImageManifest, isIndex, isManifest, isSchema1 } from './media-type.js';
+import { type ArtifactKind, familyOf, guessArtifactKind, isImageManifest, isIndex, isManifest, isSchema1 } from './media-type.js';
 import { isUnknownPlatform, type LambdaArchitecture } from './platform.js';
-import type { EntryRole, ReportedPlatform } from './verdict.js';
+import { isProvenancePredicate } from './provenance.js';
+import type { AttestationKind, EntryRole, IndexFacts, ReportedPlatform } from './verdict.js';
 
 /** BuildKit's annotation naming what an index entry is (attestation-storage.md). */
 export const REFERENCE_TYPE = 'vnd.docker.reference.type';
@@ -33,12 +34,6 @@ export interface EntryAnalysis {
   readonly attests: string | null;
 }
 
-/** What the caller has of the index's children. */
-export interface IndexEvidence {
-  readonly manifests: ReadonlyMap<string, Uint8Array>;
-  readonly blobs: ReadonlyMap<string, Uint8Array>;
-}
-
 const roleForKind = (kind: ArtifactKind): EntryRole => (kind === 'artifact' ? 'artifact' : kind);
 
 /** What the entry says about itself before its manifest is read. */
@@ -56,7 +51,7 @@ const hintFromDescriptor = (descriptor: Descriptor): EntryRole | undefined => {
   return undefined;
 };
 
-const analyseEntry = (descriptor: Descriptor, position: number, evidence: IndexEvidence): EntryAnalysis => {
+const analyseEntry = (descriptor: Descriptor, position: number, evidence: ParsedEvidence): EntryAnalysis => {
   const hint = hintFromDescriptor(descriptor);
   const base = {
     position,
@@ -68,9 +63,9 @@ const analyseEntry = (descriptor: Descriptor, position: number, evidence: IndexE
     attests: descriptor.annotations?.[REFERENCE_DIGEST] ?? null,
   };
   const indexPlatform = descriptor.platform === undefined ? null : reportPlatform(descriptor.platform, 'index');
-  const bytes = evidence.manifests.get(descriptor.digest);
+  const parsed = childFor(evidence, descriptor);
 
-  if (bytes === undefined) {
+  if (parsed === undefined) {
     if (hint !== undefined) return { ...base, role: hint, platform: indexPlatform };
     if (isSchema1(descriptor.mediaType)) return { ...base, role: 'image', platform: indexPlatform };
     if (!isImageManifest(descriptor.mediaType)) {
@@ -80,11 +75,6 @@ const analyseEntry = (descriptor: Descriptor, position: number, evidence: IndexE
     return { ...base, role: runnable ? 'runnable' : 'image', platform: indexPlatform };
   }
 
-  const parsed = parseManifest(bytes, {
-    declaredMediaType: descriptor.mediaType,
-    expectedDigest: descriptor.digest,
-    expectedSize: descriptor.size,
-  });
   if (!parsed.ok) return { ...base, role: 'invalid', problem: parsed.problem, platform: indexPlatform };
   const child = parsed.manifest;
   const kind = artifactKindOfManifest(child);
@@ -123,7 +113,7 @@ const analyseEntry = (descriptor: Descriptor, position: number, evidence: IndexE
 };
 
 /** Every entry of an index, understood with whatever children and blobs are at hand. */
-export const analyseIndex = (index: IndexManifest, evidence: IndexEvidence): EntryAnalysis[] =>
+export const analyseIndex = (index: IndexManifest, evidence: ParsedEvidence): EntryAnalysis[] =>
   index.manifests.map((descriptor, position) => analyseEntry(descriptor, position, evidence));
 
 /** True when a runnable entry can serve the target architectures (unknown architecture counts as possible). */
@@ -161,3 +151,37 @@ export const pickDeployableChild = (
 /** The attestation entry that describes a given image entry, if the index has one. */
 export const attestationFor = (entries: readonly EntryAnalysis[], imageDigest: string): EntryAnalysis | undefined =>
   entries.find((entry) => entry.role === 'attestation' && entry.attests === imageDigest);
+
+/** What an in-toto predicate type says an attestation holds. */
+export const attestationKindOf = (predicateType: string): AttestationKind => {
+  if (isProvenancePredicate(predicateType)) return 'provenance';
+  const lower = predicateType.toLowerCase();
+  return lower.includes('spdx') || lower.includes('cyclonedx') ? 'sbom' : 'other';
+};
+
+/** The analysis as facts for the verdict: every entry, typed, with the chosen one marked. */
+export const indexFacts = (
+  index: IndexManifest,
+  entries: readonly EntryAnalysis[],
+  chosen: EntryAnalysis | null,
+): IndexFacts => ({
+  family: familyOf(index.mediaType) === 'docker' ? 'docker' : 'oci',
+  entries: entries.map((entry) => {
+    const findings = entry.findings?.reasons ?? [];
+    return {
+      position: entry.position,
+      digest: entry.descriptor.digest,
+      mediaType: entry.descriptor.mediaType,
+      size: entry.descriptor.size,
+      role: entry.role,
+      childKind: entry.child?.kind ?? null,
+      platform: entry.platform,
+      predicateTypes: entry.predicateTypes,
+      attestationKinds: entry.predicateTypes.map(attestationKindOf),
+      attests: entry.attests,
+      errors: entry.problem !== null ? [entry.problem.code] : findings.filter((r) => r.severity === 'error').map((r) => r.code),
+      warnings: findings.filter((r) => r.severity === 'warning').map((r) => r.code),
+      chosen: entry === chosen,
+    };
+  }),
+});

@@ -1,20 +1,13 @@
-import type { ReasonCode, RuleStatus, Severity } from './lambda-rules.js';
 import type { ArtifactKind } from './media-type.js';
 import type { LambdaArchitecture } from './platform.js';
 import type { BuildProvenance } from './provenance.js';
+import type { Reason } from './reason.js';
+import type { ReasonCode } from './reason-details.js';
+
+export type { Reason } from './reason.js';
 
 /** The outcome for one manifest. */
 export type VerdictName = 'deployable' | 'quarantined' | 'skipped';
-
-/** One finding: a stable code, how bad it is, a sentence, and structured details. */
-export interface Reason {
-  readonly code: ReasonCode;
-  readonly severity: Severity;
-  readonly message: string;
-  readonly details: Readonly<Record<string, unknown>>;
-  /** Whether the rule behind the code is documented by AWS/OCI or inferred. */
-  readonly status: RuleStatus;
-}
 
 /** A platform as reported: OCI names plus the Lambda architecture it maps to. */
 export interface ReportedPlatform {
@@ -30,24 +23,41 @@ export interface ReportedPlatform {
 /** What an index entry is. */
 export type EntryRole = 'runnable' | 'image' | 'attestation' | 'index' | 'invalid' | Exclude<ArtifactKind, 'attestation'>;
 
-/** How a tree node is marked for people: ✔ deployable, ✖ blocks, ! warns, · not an image. */
-export type TreeMark = 'ok' | 'error' | 'warning' | 'ignored';
+export type SubjectKind = 'index' | 'image' | 'schema1' | 'artifact' | 'unknown';
 
-/** The manifest tree, as renderers draw it. */
-export interface TreeNode {
+/** What an attestation statement holds, from its in-toto predicate type. */
+export type AttestationKind = 'provenance' | 'sbom' | 'other';
+
+/** One entry of an index, as facts: what it is, for which platform, and what the rules found in it. */
+export interface IndexEntry {
+  /** Position in the index's `manifests` list. */
+  readonly position: number;
   readonly digest: string;
   readonly mediaType: string;
   readonly size: number;
-  readonly role: EntryRole | 'subject';
-  readonly kind: SubjectKind;
-  readonly platform: string | null;
-  readonly mark: TreeMark;
-  /** A few words: "runnable linux/arm64", "provenance attestation (SLSA v0.2)". */
-  readonly label: string;
-  readonly children: readonly TreeNode[];
+  readonly role: EntryRole;
+  /** The child manifest's kind, when its bytes were read and parsed. */
+  readonly childKind: SubjectKind | null;
+  readonly platform: ReportedPlatform | null;
+  /** in-toto predicate types of an attestation entry whose manifest was read. */
+  readonly predicateTypes: readonly string[];
+  /** What those predicates are, one per predicate type. */
+  readonly attestationKinds: readonly AttestationKind[];
+  /** For an attestation: the digest of the image it describes. */
+  readonly attests: string | null;
+  /** Codes of the rules the child manifest broke (errors make an image entry not runnable). */
+  readonly errors: readonly ReasonCode[];
+  readonly warnings: readonly ReasonCode[];
+  /** True for the entry chosen as the deployable child. */
+  readonly chosen: boolean;
 }
 
-export type SubjectKind = 'index' | 'image' | 'schema1' | 'artifact' | 'unknown';
+/** The facts of an index subject, for every entry (never bounded: renderers bound what they show). */
+export interface IndexFacts {
+  /** An OCI image index or a Docker manifest list. */
+  readonly family: 'oci' | 'docker';
+  readonly entries: readonly IndexEntry[];
+}
 
 /** The runnable child of an index that can be deployed now (by digest, or by the tag the guard writes). */
 export interface DeployableChild {
@@ -70,7 +80,8 @@ export interface Verdict {
   readonly reasons: readonly Reason[];
   readonly platform: ReportedPlatform | null;
   readonly deployableChild: DeployableChild | null;
-  readonly tree: TreeNode;
+  /** The entries of an index subject; `null` for every other kind. */
+  readonly index: IndexFacts | null;
   /** Who built it, when an attestation said so. */
   readonly provenance: BuildProvenance | null;
 }

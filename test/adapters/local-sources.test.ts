@@ -3,18 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { attestationFor, imageIndex, provenanceStatement } from '../../fixtures/buildkit-attestation.js';
+import { buildLambdaImage, imageBlobs } from '../../fixtures/lambda-image.js';
+import { entryOf, jsonBytes } from '../../fixtures/oci-bytes.js';
+import { type FileTree, layoutFiles, underFolder, writeFileTree } from '../../fixtures/oci-layout-writer.js';
+import { buildTar, type TarOptions, tarFileHeader } from '../../fixtures/tar-builder.js';
 import { InputError } from '../../functions/adapters/input-error.js';
 import { looksLikeLocalPath, openLocalSource } from '../../functions/adapters/open-local-source.js';
 import { findTarFile, indexTar, readTarEntry } from '../../functions/adapters/tar-index.js';
 import { gatherEvidence } from '../../functions/app/gather-evidence.js';
 import type { ContentSource } from '../../functions/app/ports.js';
-import { classify } from '../../functions/core/classify.js';
+import { classifyParsed } from '../../functions/core/classify.js';
 import type { Digest } from '../../functions/core/digest.js';
-import { attestationFor, imageIndex, provenanceStatement } from '../../scripts/lib/buildkit-attestation.js';
-import { buildLambdaImage, imageBlobs } from '../../scripts/lib/lambda-image.js';
-import { entryOf, jsonBytes } from '../../scripts/lib/oci-bytes.js';
-import { type FileTree, layoutFiles, underFolder, writeFileTree } from '../../scripts/lib/oci-layout-writer.js';
-import { buildTar, type TarOptions, tarFileHeader } from '../../scripts/lib/tar-builder.js';
 
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
@@ -142,7 +142,7 @@ afterAll(async () => {
 const judge = async (spec: string, blobsDir?: string, architectures: readonly ('x86_64' | 'arm64')[] = []) => {
   const local = await openLocalSource(spec, { blobsDir });
   const { evidence, log } = await gatherEvidence(local.source, local.subject, { architectures });
-  return { local, log, verdict: classify(evidence, { architectures }) };
+  return { local, log, verdict: classifyParsed(evidence, { architectures }) };
 };
 
 describe('openLocalSource picks the manifest the spec names', () => {
@@ -244,7 +244,7 @@ describe('every source resolves children, configs and provenance without reading
       },
     };
     const { evidence, log } = await gatherEvidence(spy, local.subject, { architectures: architectures ?? [] });
-    const result = classify(evidence, { architectures: architectures ?? [] });
+    const result = classifyParsed(evidence, { architectures: architectures ?? [] });
     expect(result.verdict).toBe(verdict);
     expect(result.reasons.map((r) => r.code)).toStrictEqual(codes);
     expect(result.deployableChild?.digest ?? null).toBe(child);

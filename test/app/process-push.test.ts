@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createComposer } from '../../functions/app/compose-notifications.js';
+import { type Fixture, helmChart, image, type SeedCase, seedCase } from '../../fixtures/oci-fixtures.js';
+import { createComposer } from '../../functions/adapters/notification-composer.js';
 import { GuardError } from '../../functions/app/guard-error.js';
 import type { ChatPoster, Notifier, PublishRequest } from '../../functions/app/ports.js';
 import { type Composer, type GuardDeps, processPush } from '../../functions/app/process-push.js';
 import { loadConfig } from '../../functions/config/load-config.js';
 import type { Digest } from '../../functions/core/digest.js';
 import type { PushEvent } from '../../functions/core/push-event.js';
-import { type Fixture, helmChart, image, type SeedCase, seedCase } from '../support/fixture-factory.js';
 import { createMemoryRegistry } from '../support/memory-registry.js';
 
 const REPOSITORY = 'orders-service';

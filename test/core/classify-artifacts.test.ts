@@ -1,6 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { classify } from '../../functions/core/classify.js';
-import { MediaType } from '../../functions/core/media-type.js';
 import {
   buildkitHistory,
   cosignSignature,
@@ -18,7 +16,10 @@ import {
   sbomReferrer,
   schema1,
   sociV2,
-} from '../support/fixture-factory.js';
+} from '../../fixtures/oci-fixtures.js';
+import { classify } from '../../functions/core/classify.js';
+import { MediaType } from '../../functions/core/media-type.js';
+import { withTree } from '../support/verdict-view.js';
 
 const subjectImage = image({ platform: 'linux/amd64' });
 
@@ -131,7 +132,7 @@ describe('classify: NOT_A_CONTAINER_IMAGE for every artifact kind', () => {
 
     // Assess
     for (const verdict of [lenient, strict]) {
-      expect(verdict).toMatchObject({
+      expect(withTree(verdict)).toMatchObject({
         verdict: 'skipped',
         subject: { digest: artifact.digest, kind: 'artifact', artifactKind: kind },
         reasons: [{ code: 'NOT_A_CONTAINER_IMAGE', severity: 'info', details: { kind } }],
@@ -152,7 +153,7 @@ describe('classify: NOT_A_CONTAINER_IMAGE for every artifact kind', () => {
 
     // Assess
     const subject = { digest: signature.digest, mediaType: MediaType.OciManifest, kind: 'artifact', size: signature.size };
-    expect(verdict).toStrictEqual({
+    expect(withTree(verdict)).toStrictEqual({
       verdict: 'skipped',
       subject: { ...subject, artifactKind: 'signature' },
       reasons: [
@@ -171,6 +172,7 @@ describe('classify: NOT_A_CONTAINER_IMAGE for every artifact kind', () => {
       ],
       platform: null,
       deployableChild: null,
+      index: null,
       tree: { ...subject, role: 'subject', platform: null, mark: 'ignored', label: 'a signature', children: [] },
       provenance: null,
     });
@@ -189,7 +191,7 @@ describe('classify: SCHEMA1_MANIFEST', () => {
     const verdict = classify({ subject: manifest.bytes });
 
     // Assess
-    expect(verdict).toMatchObject({
+    expect(withTree(verdict)).toMatchObject({
       verdict: 'quarantined',
       subject: { kind: 'schema1', mediaType },
       reasons: [{ code: 'SCHEMA1_MANIFEST', severity: 'error', status: 'confirmed', details: { signed, architecture: 'amd64' } }],

@@ -1,8 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { type ClassifyOptions, classify, type Evidence } from '../../functions/core/classify.js';
-import { LARGE_MANIFEST_BYTES, MAX_IMAGE_BYTES } from '../../functions/core/lambda-rules.js';
-import { MediaType } from '../../functions/core/media-type.js';
-import type { LambdaArchitecture } from '../../functions/core/platform.js';
 import {
   fakeDigest,
   type ImageFixture,
@@ -12,7 +8,13 @@ import {
   jsonFixture,
   pool,
   rawFixture,
-} from '../support/fixture-factory.js';
+} from '../../fixtures/oci-fixtures.js';
+import { type ClassifyOptions, classify, type Evidence } from '../../functions/core/classify.js';
+import { LARGE_MANIFEST_BYTES, MAX_IMAGE_BYTES } from '../../functions/core/lambda-rules.js';
+import { MediaType } from '../../functions/core/media-type.js';
+import type { LambdaArchitecture } from '../../functions/core/platform.js';
+import { treeOf } from '../../functions/report/tree.js';
+import { withTree } from '../support/verdict-view.js';
 
 /** Evidence for a single image with its config at hand. */
 const withConfig = (img: ImageFixture): Evidence => ({ subject: img.bytes, blobs: pool(img.config) });
@@ -35,12 +37,13 @@ describe('classify: a deployable image, whole verdict', () => {
 
       // Assess
       const subject = { digest: img.digest, mediaType: img.mediaType, kind: 'image', size: img.size };
-      expect(verdict).toStrictEqual({
+      expect(withTree(verdict)).toStrictEqual({
         verdict: 'deployable',
         subject,
         reasons: [],
         platform: { os: 'linux', architecture: osArch, lambdaArchitecture: arch, from: 'config' },
         deployableChild: null,
+        index: null,
         tree: { ...subject, role: 'subject', platform: null, mark: 'ok', label: `image linux/${osArch}`, children: [] },
         provenance: null,
       });
@@ -94,7 +97,9 @@ describe('classify: platform rules from the config blob', () => {
 
     // Assess
     expect(verdict.verdict).toBe('quarantined');
-    expect(verdict.reasons).toStrictEqual([expect.objectContaining(reason)]);
+    expect(verdict.reasons).toStrictEqual([
+      expect.objectContaining({ ...reason, details: expect.objectContaining(reason.details) }),
+    ]);
   });
 
   it.each([
@@ -112,7 +117,7 @@ describe('classify: platform rules from the config blob', () => {
       // Assess
       expect(verdict).toMatchObject({
         verdict: 'quarantined',
-        reasons: [{ code: 'ARCHITECTURE_MISMATCH', severity: 'error', status: 'confirmed', details: { image: found, target } }],
+        reasons: [{ code: 'ARCHITECTURE_MISMATCH', severity: 'error', status: 'practice', details: { image: found, target } }],
       });
     },
   );
@@ -263,7 +268,7 @@ describe('classify: layer rules', () => {
         code: 'UNVERIFIED_LAYER_COMPRESSION',
         severity: 'warning',
         status: 'unverified',
-        message: '2 layer(s) are not gzip-compressed (zstd or uncompressed); only gzip is known to deploy',
+        message: '2 layers are not gzip-compressed (zstd or uncompressed); only gzip is known to deploy',
         details: {
           count: 2,
           layers: [1, 3].map((i) => ({
@@ -406,7 +411,7 @@ describe('classify: the config blob', () => {
     const verdict = classify({ subject: img.bytes });
 
     // Assess
-    expect(verdict).toMatchObject({
+    expect(withTree(verdict)).toMatchObject({
       verdict: 'deployable',
       platform: null,
       reasons: [{ code: 'ARCHITECTURE_UNKNOWN', severity: 'warning', details: { config: img.config.digest } }],
@@ -486,7 +491,7 @@ describe('classify: subject problems', () => {
     const verdict = classify({ subject: img.bytes, expectedDigest: asked, declaredMediaType: MediaType.OciManifest });
 
     // Assess
-    expect(verdict).toStrictEqual({
+    expect(withTree(verdict)).toStrictEqual({
       verdict: 'quarantined',
       subject: { digest: img.digest, mediaType: MediaType.OciManifest, kind: 'unknown', size: img.size },
       reasons: [
@@ -495,11 +500,12 @@ describe('classify: subject problems', () => {
           severity: 'error',
           status: 'confirmed',
           message: `the document hashes to ${img.digest}, not the requested ${asked}`,
-          details: { path: '' },
+          details: { path: '', problem: `hashes to ${img.digest}, not the requested ${asked}` },
         },
       ],
       platform: null,
       deployableChild: null,
+      index: null,
       tree: {
         digest: img.digest,
         mediaType: MediaType.OciManifest,
@@ -550,7 +556,7 @@ describe('classify: strict turns warnings into quarantine', () => {
     expect(lenient.verdict).toBe('deployable');
     expect(strict.verdict).toBe('quarantined');
     expect(codes(evidence, { strict: true })).toContain(name);
-    expect(strict.tree.mark).toBe('error');
+    expect(treeOf(strict).mark).toBe('error');
   });
 
   it('strict changes nothing for a clean image', () => {

@@ -1,7 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { classify, type Evidence } from '../../functions/core/classify.js';
-import { MediaType } from '../../functions/core/media-type.js';
-import type { LambdaArchitecture } from '../../functions/core/platform.js';
 import {
   buildkitHistory,
   type EntrySpec,
@@ -25,7 +22,12 @@ import {
   sbomStatement,
   seedCase,
   sociV2,
-} from '../support/fixture-factory.js';
+} from '../../fixtures/oci-fixtures.js';
+import { classify, type Evidence } from '../../functions/core/classify.js';
+import { MediaType } from '../../functions/core/media-type.js';
+import type { LambdaArchitecture } from '../../functions/core/platform.js';
+import { treeOf } from '../../functions/report/tree.js';
+import { withTree } from '../support/verdict-view.js';
 
 /** Evidence for an index with every child and blob of `images` (and extra fixtures) at hand. */
 const evidenceFor = (subject: Uint8Array, images: readonly ImageFixture[], extraBlobs: Map<string, Uint8Array> = new Map()) => ({
@@ -65,13 +67,14 @@ describe('classify: the seed case (linux/arm64 image + provenance attestation)',
         {
           code: 'IMAGE_INDEX',
           severity: 'error',
-          status: 'confirmed',
+          status: 'practice',
           message:
             'the tag names an OCI image index (1 runnable image + 1 attestation); Lambda deploys only a single image manifest',
           details: {
             mediaType: MediaType.OciIndex,
             runnable: 1,
             attestations: 1,
+            roles: { runnable: 1, attestation: 1 },
             entryCount: 2,
             entries: [
               { digest: seed.image.digest, mediaType: MediaType.OciManifest, role: 'runnable', platform: 'linux/arm64' },
@@ -103,7 +106,7 @@ describe('classify: the seed case (linux/arm64 image + provenance attestation)',
         vcsRevision: 'a'.repeat(40),
         buildType: 'https://mobyproject.org/buildkit@v1',
       });
-      expect(verdict.tree).toMatchObject({
+      expect(treeOf(verdict)).toMatchObject({
         kind: 'index',
         mark: 'error',
         label: 'image index, 2 entries',
@@ -324,7 +327,7 @@ describe('classify: deployableChild selection', () => {
     // Assess
     expect(verdict.deployableChild).toBeNull();
     expect(verdict.reasons[0]?.details).toMatchObject({ runnable: 0, entries: [{ role: 'image' }] });
-    expect(verdict.tree.children[0]).toMatchObject({
+    expect(treeOf(verdict).children[0]).toMatchObject({
       mark: 'error',
       label: expect.stringMatching(/NOT_LINUX|UNSUPPORTED_ARCHITECTURE/),
     });
@@ -379,7 +382,7 @@ describe('classify: deployableChild selection', () => {
 
     // Assess
     expect(lenient.deployableChild?.digest).toBe(zstd.digest);
-    expect(lenient.tree.children[0]).toMatchObject({ mark: 'warning' });
+    expect(treeOf(lenient).children[0]).toMatchObject({ mark: 'warning' });
     expect(strict.deployableChild).toBeNull();
     expect(strict.reasons.map((r) => r.code)).toStrictEqual(['IMAGE_INDEX']);
   });
@@ -394,7 +397,7 @@ describe('classify: deployableChild selection', () => {
 
     // Assess
     expect(verdict.deployableChild).toBeNull();
-    expect(verdict.tree.children[0]).toMatchObject({
+    expect(treeOf(verdict).children[0]).toMatchObject({
       role: 'image',
       mark: 'error',
       label: 'image linux/amd64 — ENCRYPTED_LAYER',
@@ -525,7 +528,7 @@ describe('classify: other index entries', () => {
     const verdict = classify({ subject: idx.bytes }, { architectures: ['arm64'] });
 
     // Assess
-    expect(verdict).toMatchObject({
+    expect(withTree(verdict)).toMatchObject({
       verdict: 'quarantined',
       deployableChild: null,
       reasons: [{ code: 'IMAGE_INDEX', message: expect.stringContaining('(empty)'), details: { entryCount: 0, entries: [] } }],
@@ -542,7 +545,7 @@ describe('classify: other index entries', () => {
     const verdict = classify(evidenceFor(list.bytes, [d64]));
 
     // Assess
-    expect(verdict).toMatchObject({
+    expect(withTree(verdict)).toMatchObject({
       verdict: 'quarantined',
       subject: { mediaType: MediaType.DockerManifestList, kind: 'index' },
       reasons: [{ code: 'IMAGE_INDEX', message: expect.stringContaining('a Docker manifest list'), details: { runnable: 1 } }],
@@ -564,7 +567,8 @@ describe('classify: other index entries', () => {
 
     // Assess
     expect(verdict.reasons[0]?.details).toMatchObject({ runnable: 3000, entryCount: 3000 });
-    expect(verdict.reasons[0]?.details.entries).toHaveLength(50);
+    expect(verdict.reasons[0]?.code === 'IMAGE_INDEX' && verdict.reasons[0].details.entries).toHaveLength(50);
+    expect(verdict.index?.entries).toHaveLength(3000);
     expect(verdict.deployableChild?.digest).toBe(entries[1]?.of.digest);
   });
 });
@@ -620,7 +624,7 @@ describe('classify: problems with index children', () => {
     expect(verdict.reasons.map((r) => r.code)).toStrictEqual(['IMAGE_INDEX', code]);
     expect(verdict.reasons[1]).toMatchObject({ details: { entry: 0, digest: expect.stringMatching(/^sha256:/) } });
     expect(verdict.reasons[1]?.message).toMatch(message);
-    expect(verdict.tree.children[0]).toMatchObject({ role: 'invalid', mark: 'error', label: `unreadable entry: ${code}` });
+    expect(treeOf(verdict).children[0]).toMatchObject({ role: 'invalid', mark: 'error', label: `unreadable entry: ${code}` });
   });
 
   it.each([
@@ -641,7 +645,7 @@ describe('classify: problems with index children', () => {
     expect(verdict.deployableChild).toBeNull();
     expect(verdict.reasons.map((r) => r.code)).toStrictEqual(['IMAGE_INDEX', code]);
     expect(verdict.reasons[1]).toMatchObject({ details: { entry: 0, digest: amd64.digest, path } });
-    expect(verdict.tree.children[0]).toMatchObject({ role: 'image', mark: 'error', label: `image linux/amd64 — ${code}` });
+    expect(treeOf(verdict).children[0]).toMatchObject({ role: 'image', mark: 'error', label: `image linux/amd64 — ${code}` });
   });
 
   it('a child config without os is MALFORMED_MANIFEST at the index level', () => {

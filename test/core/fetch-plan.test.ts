@@ -1,10 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { gatherEvidence } from '../../functions/app/gather-evidence.js';
-import type { BlobResult, ContentSource, RawManifest } from '../../functions/app/ports.js';
-import { classify, type Evidence } from '../../functions/core/classify.js';
-import type { Digest } from '../../functions/core/digest.js';
-import { DEFAULT_FETCH_LIMITS, type FetchPlan, planFetch } from '../../functions/core/fetch-plan.js';
-import { MediaType } from '../../functions/core/media-type.js';
 import {
   type Fixture,
   helmChart,
@@ -18,9 +12,21 @@ import {
   SLSA_V02,
   schema1,
   seedCase,
-} from '../support/fixture-factory.js';
+} from '../../fixtures/oci-fixtures.js';
+import { gatherEvidence } from '../../functions/app/gather-evidence.js';
+import type { BlobResult, ContentSource, RawManifest } from '../../functions/app/ports.js';
+import { classifyParsed as classify, type Evidence } from '../../functions/core/classify.js';
+import type { Digest } from '../../functions/core/digest.js';
+import { parseEvidence } from '../../functions/core/evidence.js';
+import { DEFAULT_FETCH_LIMITS, type FetchLimits, type FetchPlan, planFetch } from '../../functions/core/fetch-plan.js';
+import { parseManifest } from '../../functions/core/manifest.js';
+import { MediaType } from '../../functions/core/media-type.js';
 
 const NOTHING: FetchPlan = { manifests: [], blobs: [] };
+
+/** The planner over evidence given as bytes, parsed the way `gatherEvidence` parses it. */
+const planRaw = (evidence: Evidence, options: Parameters<typeof planFetch>[1], limits?: FetchLimits): FetchPlan =>
+  planFetch(parseEvidence(evidence), options, limits);
 
 /** Every layer digest of the given manifests: what the guard must never read. */
 const layerDigests = (...manifests: ImageFixture[]): Set<string> =>
@@ -31,7 +37,7 @@ describe('planFetch: a single image manifest', () => {
 
   it('round 1 asks for the config and nothing else', () => {
     // Act
-    const plan = planFetch({ subject: img.bytes }, {});
+    const plan = planRaw({ subject: img.bytes }, {});
 
     // Assess
     expect(plan).toStrictEqual({
@@ -63,7 +69,7 @@ describe('planFetch: a single image manifest', () => {
     },
   ])('plans nothing when $name', ({ evidence }) => {
     // Act
-    const plan = planFetch(evidence(), {});
+    const plan = planRaw(evidence(), {});
 
     // Assess
     expect(plan).toStrictEqual(NOTHING);
@@ -74,7 +80,7 @@ describe('planFetch: a single image manifest', () => {
     const huge = image({ configDescriptor: { size: DEFAULT_FETCH_LIMITS.maxConfigBytes + 1 } });
 
     // Act
-    const plan = planFetch({ subject: huge.bytes }, {});
+    const plan = planRaw({ subject: huge.bytes }, {});
 
     // Assess
     expect(plan).toStrictEqual(NOTHING);
@@ -87,7 +93,7 @@ describe('planFetch: an index', () => {
     const seed = seedCase();
 
     // Act
-    const plan = planFetch({ subject: seed.index.bytes }, { architectures: ['arm64'] });
+    const plan = planRaw({ subject: seed.index.bytes }, { architectures: ['arm64'] });
 
     // Assess
     expect(plan).toStrictEqual({ manifests: [seed.image.digest, seed.attestation.manifest.digest], blobs: [] });
@@ -98,7 +104,7 @@ describe('planFetch: an index', () => {
     const seed = seedCase();
 
     // Act
-    const plan = planFetch({ subject: seed.index.bytes, manifests: seed.manifests }, { architectures: ['arm64'] });
+    const plan = planRaw({ subject: seed.index.bytes, manifests: seed.manifests }, { architectures: ['arm64'] });
 
     // Assess
     expect(plan).toStrictEqual({
@@ -122,7 +128,7 @@ describe('planFetch: an index', () => {
     const idx = index({ entries: [{ of: amd }, { of: arm }, attestation.entry] });
 
     // Act
-    const plan = planFetch({ subject: idx.bytes, manifests: pool(amd, arm, attestation.manifest) }, { architectures: ['arm64'] });
+    const plan = planRaw({ subject: idx.bytes, manifests: pool(amd, arm, attestation.manifest) }, { architectures: ['arm64'] });
 
     // Assess
     expect(plan.manifests).toStrictEqual([]);
@@ -138,7 +144,7 @@ describe('planFetch: an index', () => {
     const seed = seedCase();
 
     // Act
-    const plan = planFetch({ subject: seed.index.bytes, manifests: seed.manifests, blobs: seed.blobs }, {});
+    const plan = planRaw({ subject: seed.index.bytes, manifests: seed.manifests, blobs: seed.blobs }, {});
 
     // Assess
     expect(plan).toStrictEqual(NOTHING);
@@ -152,7 +158,7 @@ describe('planFetch: an index', () => {
     const seed = seedCase();
 
     // Act
-    const plan = planFetch({ subject: seed.index.bytes, manifests: seed.manifests }, {}, limits);
+    const plan = planRaw({ subject: seed.index.bytes, manifests: seed.manifests }, {}, limits);
 
     // Assess
     expect(plan).toStrictEqual(NOTHING);
@@ -172,7 +178,7 @@ describe('planFetch: an index', () => {
     });
 
     // Act
-    const plan = planFetch({ subject: idx.bytes }, {}, { ...DEFAULT_FETCH_LIMITS, maxChildren: 100 });
+    const plan = planRaw({ subject: idx.bytes }, {}, { ...DEFAULT_FETCH_LIMITS, maxChildren: 100 });
 
     // Assess
     expect(plan.manifests).toHaveLength(99);
@@ -186,7 +192,7 @@ describe('planFetch: an index', () => {
     const seed = seedCase();
 
     // Act
-    const plan = planFetch({ subject: seed.index.bytes, manifests: pool(seed.image) }, {});
+    const plan = planRaw({ subject: seed.index.bytes, manifests: pool(seed.image) }, {});
 
     // Assess
     expect(plan).toStrictEqual({ manifests: [seed.attestation.manifest.digest], blobs: [] });
@@ -366,5 +372,52 @@ describe('gatherEvidence: rounds and reads', () => {
     // Assess
     expect(calls.getBlob).toStrictEqual([statement.digest]);
     expect(classify(evidence).provenance?.ciRunUrl).toBe('https://github.com/o/r/actions/runs/5');
+  });
+});
+
+describe('gatherEvidence: each manifest parsed once per push', () => {
+  it('parses the seed index and each child exactly once across every round and the verdict', async () => {
+    // Prepare
+    const seed = seedCase();
+    const { source } = fakeSource({ manifests: seed.manifests, blobs: seed.blobs });
+    const parsed: string[] = [];
+    const countingParse: typeof parseManifest = (bytes, hints) => {
+      const result = parseManifest(bytes, hints);
+      parsed.push(result.ok ? result.manifest.digest : result.problem.digest);
+      return result;
+    };
+
+    // Act
+    const { evidence, log } = await gatherEvidence(
+      source,
+      raw(seed.index),
+      { architectures: ['arm64'] },
+      DEFAULT_FETCH_LIMITS,
+      countingParse,
+    );
+    const verdict = classify(evidence, { architectures: ['arm64'] });
+
+    // Assess
+    expect(log.rounds).toBe(2);
+    expect(verdict.deployableChild?.digest).toBe(seed.image.digest);
+    expect(parsed.sort()).toStrictEqual([seed.index.digest, seed.image.digest, seed.attestation.manifest.digest].sort());
+  });
+
+  it('checks a digest an index names twice against each entry: a second, wrong size is DIGEST_MISMATCH', () => {
+    // Prepare
+    const img = image({ platform: 'linux/amd64' });
+    const idx = index({
+      entries: [
+        { of: img, platform: 'linux/amd64' },
+        { of: img, platform: 'linux/amd64', size: img.size + 5 },
+      ],
+    });
+
+    // Act
+    const verdict = classify(parseEvidence({ subject: idx.bytes, manifests: pool(img), blobs: pool(img.config) }), {});
+
+    // Assess
+    expect(verdict.index?.entries.map((entry) => entry.role)).toStrictEqual(['runnable', 'invalid']);
+    expect(verdict.reasons.map((r) => r.code)).toContain('DIGEST_MISMATCH');
   });
 });

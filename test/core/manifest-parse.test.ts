@@ -1,8 +1,5 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { type Digest, digestOf } from '../../functions/core/digest.js';
-import { MAX_MANIFEST_BYTES, parseManifest } from '../../functions/core/manifest.js';
-import { MediaType } from '../../functions/core/media-type.js';
 import {
   fakeDigest,
   helmChart,
@@ -15,7 +12,10 @@ import {
   rawFixture,
   schema1,
   sha256,
-} from '../support/fixture-factory.js';
+} from '../../fixtures/oci-fixtures.js';
+import { type Digest, digestOf } from '../../functions/core/digest.js';
+import { MAX_MANIFEST_BYTES, parseManifest } from '../../functions/core/manifest.js';
+import { MediaType } from '../../functions/core/media-type.js';
 
 const text = (value: string): Uint8Array => new TextEncoder().encode(value);
 const ociImage = image({ platform: 'linux/arm64' });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { image, jsonBytes, provenanceV1, provenanceV02, SLSA_V1, SLSA_V02, sbomStatement } from '../../fixtures/oci-fixtures.js';
 import { isProvenancePredicate, parseProvenance } from '../../functions/core/provenance.js';
-import { image, jsonBytes, provenanceV1, provenanceV02, SLSA_V1, SLSA_V02, sbomStatement } from '../support/fixture-factory.js';
 
 const subject = image();
 const RUN = 'https://github.com/example-org/lambda-app/actions/runs/4242424242';

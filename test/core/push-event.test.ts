@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { fakeDigest } from '../../fixtures/oci-fixtures.js';
 import { parsePushEvent } from '../../functions/core/push-event.js';
-import { fakeDigest } from '../support/fixture-factory.js';
 
 const DIGEST = fakeDigest('pushed');
 

@@ -1,10 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { fakeDigest, helmChart, image, jsonBytes, pool, schema1, seedCase } from '../../fixtures/oci-fixtures.js';
 import { type ClassifyOptions, classify, type Evidence, verdictFor } from '../../functions/core/classify.js';
 import { LAMBDA_RULES, REASON_CODES, type ReasonCode, ruleFor } from '../../functions/core/lambda-rules.js';
 import { MediaType } from '../../functions/core/media-type.js';
-import { reason } from '../../functions/core/reason.js';
+import type { Reason } from '../../functions/core/reason.js';
 import type { VerdictName } from '../../functions/core/verdict.js';
-import { fakeDigest, helmChart, image, jsonBytes, pool, schema1, seedCase } from '../support/fixture-factory.js';
 
 interface Case {
   readonly evidence: () => Evidence;
@@ -92,13 +93,42 @@ describe('every reason code has a generated fixture that yields it', () => {
 });
 
 describe('the rules table', () => {
-  it.each(LAMBDA_RULES.map((row) => ({ ...row })))('$code has a source, a status and a one-line rule', (row) => {
+  it.each(Object.values(LAMBDA_RULES).map((row) => ({ ...row })))(
+    '$code has sources, a status, a title and a one-line rule',
+    (row) => {
+      // Assess
+      expect(row.code).toMatch(/^[A-Z][A-Z0-9_]+$/);
+      expect(row.sources.length).toBeGreaterThan(0);
+      for (const source of row.sources) {
+        expect(source.url).toMatch(/^https:\/\//);
+        expect(source.title.length).toBeGreaterThan(10);
+      }
+      expect(['confirmed', 'practice', 'unverified']).toContain(row.status);
+      expect(['error', 'warning', 'info']).toContain(row.severity);
+      expect(row.rule).not.toContain('\n');
+      expect(row.title.length).toBeGreaterThan(3);
+    },
+  );
+
+  it.each(Object.values(LAMBDA_RULES).flatMap((row) => row.predicates.map((predicate) => ({ code: row.code, predicate }))))(
+    '$code names its predicate $predicate, which exists and emits the code',
+    ({ code, predicate }) => {
+      // Prepare
+      const [file, name] = predicate.split('#');
+      const source = readFileSync(new URL(`../../functions/core/${file}`, import.meta.url), 'utf8');
+
+      // Assess
+      expect(source).toMatch(new RegExp(`\\bconst ${name} = `));
+      expect(source).toContain(`'${code}'`);
+    },
+  );
+
+  it('answers every error with a fix catalogue, and nothing else with a fix it does not need', () => {
     // Assess
-    expect(row.code).toMatch(/^[A-Z][A-Z0-9_]+$/);
-    expect(row.source).toMatch(/^https:\/\//);
-    expect(['confirmed', 'unverified']).toContain(row.status);
-    expect(['error', 'warning', 'info']).toContain(row.severity);
-    expect(row.rule).not.toContain('\n');
+    for (const row of Object.values(LAMBDA_RULES)) {
+      if (row.severity === 'error') expect(row.remedy, row.code).not.toBeNull();
+      if (row.severity === 'info') expect(row.remedy, row.code).toBeNull();
+    }
   });
 
   it('holds the codes of the contract, each once', () => {
@@ -137,7 +167,8 @@ describe('the rules table', () => {
     'verdictFor: $name -> $verdict',
     ({ codes, strict, verdict }) => {
       // Prepare
-      const reasons = codes.map((code) => reason(code, code));
+      // Only severity and code decide a verdict; details do not matter here.
+      const reasons = codes.map((code) => ({ ...ruleFor(code), message: code, details: {} }) as unknown as Reason);
 
       // Act
       const result = verdictFor(reasons, strict);

@@ -18,12 +18,13 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { sha256 } from '../../fixtures/oci-fixtures.js';
 import { classify, verdictFor } from '../../functions/core/classify.js';
 import { REASON_CODES, type ReasonCode, ruleFor } from '../../functions/core/lambda-rules.js';
 import type { ArtifactKind } from '../../functions/core/media-type.js';
 import { type EventParse, parsePushEvent } from '../../functions/core/push-event.js';
 import type { Verdict, VerdictName } from '../../functions/core/verdict.js';
-import { sha256 } from '../support/fixture-factory.js';
+import { treeOf } from '../../functions/report/tree.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CORPUS = resolve(REPO_ROOT, process.env.ECR_LAMBDA_GUARD_CORPUS ?? '../shared/fixtures/real');
@@ -306,7 +307,7 @@ const expectWellFormedVerdict = (verdict: Verdict, bytes: Uint8Array): void => {
   expect(['deployable', 'quarantined', 'skipped']).toContain(verdict.verdict);
   expect(verdict.subject.digest).toBe(sha256(bytes));
   expect(verdict.subject.size).toBe(bytes.byteLength);
-  expect(verdict.tree.digest).toBe(verdict.subject.digest);
+  expect(treeOf(verdict).digest).toBe(verdict.subject.digest);
   for (const r of verdict.reasons) {
     expect(REASON_CODES).toContain(r.code);
     expect(r.severity).toBe(ruleFor(r.code).severity);

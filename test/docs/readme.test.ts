@@ -1,19 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ENV } from '../../functions/config/env-names.js';
-import { LAMBDA_RULES } from '../../functions/core/lambda-rules.js';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 const ciRun = readFileSync(new URL('../../.ci/run', import.meta.url), 'utf8');
 
 describe('README stays in step with the code', () => {
-  it.each(LAMBDA_RULES.map((row) => [row.code, row]))('documents reason code %s with its severity and status', (code, row) => {
-    const line = readme.split('\n').find((text) => text.startsWith(`| \`${code}\` |`));
-    expect(line, `no table row for ${code}`).toBeDefined();
-    expect(line).toContain(`| ${row.severity} |`);
-    expect(line).toContain(`[${row.status}](${row.source})`);
-  });
-
   it.each(Object.values(ENV))('documents environment variable %s', (name) => {
     expect(readme).toContain(`| \`${name}\` |`);
   });

@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedCase } from '../../fixtures/oci-fixtures.js';
+import { localEcrClient, pushSeed } from '../../fixtures/push-fixture.js';
 import { DEMO_SUBSCRIPTIONS } from '../../local/guard-stack.js';
 import { type LocalStack, startLocalStack } from '../../local/stack.js';
-import { seedCase } from '../support/fixture-factory.js';
 import { REPOSITORY } from '../support/guard-harness.js';
-import { localEcrClient, pushSeed } from '../support/push-fixture.js';
 import { notifications, tagsInEcr } from './guard-kit.js';
 
 const BUNDLE = fileURLToPath(new URL('../../dist/lambda/on-ecr-push.mjs', import.meta.url));

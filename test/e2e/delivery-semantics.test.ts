@@ -1,11 +1,11 @@
 import { PutImageTagMutabilityCommand } from '@aws-sdk/client-ecr';
 import { describe, expect, it } from 'vitest';
+import { image, seedCase } from '../../fixtures/oci-fixtures.js';
+import { pushFixture, pushSeed, pushSeedImage } from '../../fixtures/push-fixture.js';
 import type { CallRecord } from '../../local/call-log.js';
 import type { EventBridgeEvent } from '../../local/event-bus.js';
 import type { LocalEndpoint } from '../../local/server.js';
-import { image, seedCase } from '../support/fixture-factory.js';
 import { pushEventFor, REPOSITORY, startGuard } from '../support/guard-harness.js';
-import { pushFixture, pushSeed, pushSeedImage } from '../support/push-fixture.js';
 import { checkedLines, notifications, outcomes, tagsInEcr, verdictAttributes } from './guard-kit.js';
 
 /** The calls the guard made after `sinceSeq`: everything from its first read on (pushers never call BatchGetImage). */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { image, index, legacyAttestation, provenanceV02, SLSA_V02, seedCase } from '../../fixtures/oci-fixtures.js';
+import { pushFixture, pushSeed } from '../../fixtures/push-fixture.js';
 import type { EventBridgeEvent } from '../../local/event-bus.js';
-import { image, index, legacyAttestation, provenanceV02, SLSA_V02, seedCase } from '../support/fixture-factory.js';
 import { pushEventFor, REPOSITORY, startGuard } from '../support/guard-harness.js';
-import { pushFixture, pushSeed } from '../support/push-fixture.js';
 import { logLines, notifications, tagsInEcr } from './guard-kit.js';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;

@@ -1,6 +1,5 @@
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import { describe, expect, it } from 'vitest';
-import { MediaType } from '../../functions/core/media-type.js';
 import {
   cosignSignature,
   type Fixture,
@@ -14,9 +13,10 @@ import {
   SLSA_V02,
   SOCI_INDEX_DIGEST,
   sociV2,
-} from '../support/fixture-factory.js';
+} from '../../fixtures/oci-fixtures.js';
+import { ensureRepository, pushFixture, putRawManifest } from '../../fixtures/push-fixture.js';
+import { MediaType } from '../../functions/core/media-type.js';
 import { REPOSITORY, startGuard } from '../support/guard-harness.js';
-import { ensureRepository, pushFixture, putRawManifest } from '../support/push-fixture.js';
 import { checkedLines, notifications, tagsInEcr, verdictAttributes } from './guard-kit.js';
 
 /** What one push must come to: the tags in ECR afterwards, and the verdict the notification carries. */

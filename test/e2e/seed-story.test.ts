@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { seedCase } from '../support/fixture-factory.js';
+import { seedCase } from '../../fixtures/oci-fixtures.js';
+import { pushSeed, pushSeedImage } from '../../fixtures/push-fixture.js';
 import { pushEventFor, REPOSITORY, startGuard } from '../support/guard-harness.js';
-import { pushSeed, pushSeedImage } from '../support/push-fixture.js';
 import { checkedLines, deliveryMark, imagesInEcr, notifications, REGISTRY, tagsInEcr, verdictAttributes } from './guard-kit.js';
 
 // The product brief's story: v7 is a linux/arm64 image wrapped in an index with its provenance

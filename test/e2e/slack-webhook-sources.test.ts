@@ -1,8 +1,8 @@
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { describe, expect, it } from 'vitest';
-import { seedCase } from '../support/fixture-factory.js';
+import { seedCase } from '../../fixtures/oci-fixtures.js';
+import { pushSeed } from '../../fixtures/push-fixture.js';
 import { REPOSITORY, startGuard } from '../support/guard-harness.js';
-import { pushSeed } from '../support/push-fixture.js';
 
 // The webhook URL lives in Secrets Manager or in an SSM SecureString, never in the environment.
 // SSM's client is a separate file of the Lambda asset, loaded only when a parameter is configured:

@@ -6,11 +6,11 @@ import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXAMPLE_FOLDERS, seedExampleFiles } from '../../fixtures/seed-examples.js';
 import { openLocalSource } from '../../functions/adapters/open-local-source.js';
 import { gatherEvidence } from '../../functions/app/gather-evidence.js';
-import { classify } from '../../functions/core/classify.js';
+import { classifyParsed } from '../../functions/core/classify.js';
 import type { LambdaArchitecture } from '../../functions/core/platform.js';
-import { EXAMPLE_FOLDERS, seedExampleFiles } from '../../scripts/lib/seed-examples.js';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const EXAMPLES = join(ROOT, 'examples');
@@ -182,7 +182,7 @@ describe('what the guard says about the examples', () => {
   ])('$name: $verdict $codes', async ({ spec, architectures, verdict, codes, child, builder }) => {
     const local = await openLocalSource(join(EXAMPLES, spec));
     const { evidence } = await gatherEvidence(local.source, local.subject, { architectures });
-    const result = classify(evidence, { architectures });
+    const result = classifyParsed(evidence, { architectures });
     expect(result.verdict).toBe(verdict);
     expect(result.reasons.map((r) => r.code)).toStrictEqual(codes);
     expect(result.deployableChild?.digest ?? null).toBe(child ? await imageDigest : null);

@@ -6,10 +6,10 @@
  * the retries the end state is exactly that of a fault-free run: the right tags, one notification.
  */
 import { afterAll, describe, it } from 'vitest';
+import { seedCase } from '../../fixtures/oci-fixtures.js';
+import { pushSeed } from '../../fixtures/push-fixture.js';
 import type { FaultKind } from '../../local/faults.js';
-import { seedCase } from '../support/fixture-factory.js';
 import { pushEventFor, REPOSITORY } from '../support/guard-harness.js';
-import { pushSeed } from '../support/push-fixture.js';
 import { armOnPush, injectedFaults, publishedMessages, startFaultHarness, tagsIn } from './fault-kit.js';
 import { createTally, reportTally } from './suite-tally.js';
 

@@ -5,10 +5,10 @@
  * before the notification that announces it.
  */
 import { afterAll, describe, it } from 'vitest';
+import { seedCase } from '../../fixtures/oci-fixtures.js';
+import { pushSeed } from '../../fixtures/push-fixture.js';
 import type { FaultKind } from '../../local/faults.js';
-import { seedCase } from '../support/fixture-factory.js';
 import { REPOSITORY } from '../support/guard-harness.js';
-import { pushSeed } from '../support/push-fixture.js';
 import { armOnPush, injectedFaults, publishedMessages, startFaultHarness, tagsIn } from './fault-kit.js';
 import { createTally, reportTally } from './suite-tally.js';
 

@@ -7,10 +7,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { boundedDownload } from '../../functions/adapters/bounded-download.js';
-import { MediaType } from '../../functions/core/media-type.js';
-import { startFaultHarness } from '../faults/fault-kit.js';
-import { createTally, reportTally } from '../faults/suite-tally.js';
 import {
   descriptor,
   type Fixture,
@@ -23,7 +19,11 @@ import {
   REFERENCE_TYPE,
   rawFixture,
   SLSA_V02,
-} from '../support/fixture-factory.js';
+} from '../../fixtures/oci-fixtures.js';
+import { boundedDownload } from '../../functions/adapters/bounded-download.js';
+import { MediaType } from '../../functions/core/media-type.js';
+import { startFaultHarness } from '../faults/fault-kit.js';
+import { createTally, reportTally } from '../faults/suite-tally.js';
 import type { GuardHarness } from '../support/guard-harness.js';
 import { pushAndCheck, storeContent } from './stack-kit.js';
 

@@ -8,12 +8,12 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedCase } from '../../fixtures/oci-fixtures.js';
+import { pushSeed } from '../../fixtures/push-fixture.js';
 import type { EventBridgeEvent } from '../../local/event-bus.js';
 import { publishedMessages, startFaultHarness, tagsIn } from '../faults/fault-kit.js';
 import { createTally, reportTally } from '../faults/suite-tally.js';
-import { seedCase } from '../support/fixture-factory.js';
 import { type GuardHarness, REPOSITORY } from '../support/guard-harness.js';
-import { pushSeed } from '../support/push-fixture.js';
 import { hasControlCharacter, hostileString, INJECTIONS, renderingProblems } from './hostile-kit.js';
 
 const tally = createTally();

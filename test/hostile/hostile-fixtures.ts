@@ -2,8 +2,7 @@
  * A BuildKit-style push (index, linux image, provenance attestation) with a hostile string in
  * whichever field is named: the strings a pusher controls that can reach a rendering.
  */
-import type { Evidence } from '../../functions/core/classify.js';
-import { MediaType } from '../../functions/core/media-type.js';
+
 import {
   evidenceOf,
   type Fixture,
@@ -13,7 +12,9 @@ import {
   legacyAttestation,
   provenanceV02,
   SLSA_V02,
-} from '../support/fixture-factory.js';
+} from '../../fixtures/oci-fixtures.js';
+import type { Evidence } from '../../functions/core/classify.js';
+import { MediaType } from '../../functions/core/media-type.js';
 
 /** The fields a hostile string can be planted in. */
 export const HOSTILE_FIELDS = [

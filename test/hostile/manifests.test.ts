@@ -6,13 +6,14 @@
  * right tags (nothing deployable that is not) and a notification that fits SNS and Slack.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { evidenceOf, image, imageConfig, index, rawFixture, seedCase } from '../../fixtures/oci-fixtures.js';
 import { classify, type Evidence } from '../../functions/core/classify.js';
+import { parseEvidence } from '../../functions/core/evidence.js';
 import { planFetch } from '../../functions/core/fetch-plan.js';
 import { MediaType } from '../../functions/core/media-type.js';
-import { SNS_LIMITS } from '../../functions/core/sns-message.js';
+import { SNS_LIMITS } from '../../functions/report/sns-message.js';
 import { publishedMessages, startFaultHarness, tagsIn } from '../faults/fault-kit.js';
 import { createTally, reportTally } from '../faults/suite-tally.js';
-import { evidenceOf, image, imageConfig, index, rawFixture, seedCase } from '../support/fixture-factory.js';
 import type { GuardHarness } from '../support/guard-harness.js';
 import { renderingProblems } from './hostile-kit.js';
 import { pushAndCheck, storeContent } from './stack-kit.js';
@@ -131,7 +132,7 @@ describe('the core gives every hostile manifest a clear reason code', () => {
     expect(result.reasons.map((reason) => reason.code)).toEqual(codes);
     for (const reason of result.reasons) expect(reason.message.length).toBeLessThan(2_000);
     // Reads stay bounded: never more than the configured children, never a layer, never a huge blob.
-    const plan = planFetch(evidence, { architectures: ['arm64'] });
+    const plan = planFetch(parseEvidence(evidence), { architectures: ['arm64'] });
     expect(plan.manifests.length).toBeLessThanOrEqual(200);
     for (const blob of plan.blobs) expect(blob.size).toBeLessThanOrEqual(blob.maxBytes);
   });

@@ -8,11 +8,11 @@
  */
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createComposer } from '../../functions/app/compose-notifications.js';
+import { createComposer } from '../../functions/adapters/notification-composer.js';
 import { classify } from '../../functions/core/classify.js';
-import type { SubjectContext } from '../../functions/core/explanation.js';
 import { REASON_CODES } from '../../functions/core/lambda-rules.js';
 import type { PushEvent } from '../../functions/core/push-event.js';
+import type { SubjectContext } from '../../functions/report/explanation.js';
 import { createTally, reportTally } from '../faults/suite-tally.js';
 import { HOSTILE_FIELDS, type HostileField, hostilePush } from './hostile-fixtures.js';
 import { hiddenCharacter, hostileString, INJECTIONS, renderingProblems } from './hostile-kit.js';

@@ -3,12 +3,13 @@
  * stored straight into the endpoint's state (through its own ECR operations, so ECR's checks
  * apply), then the tagged subject pushed over HTTP, whose event the guard handles.
  */
+
+import type { Fixture } from '../../fixtures/oci-fixtures.js';
+import { putRawManifest } from '../../fixtures/push-fixture.js';
 import { handleEcr } from '../../local/ecr/ecr-service.js';
 import type { LocalEndpoint } from '../../local/server.js';
 import { isServiceError } from '../../local/service-error.js';
-import type { Fixture } from '../support/fixture-factory.js';
 import type { GuardHarness } from '../support/guard-harness.js';
-import { putRawManifest } from '../support/push-fixture.js';
 
 const decoder = new TextDecoder();
 

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LAMBDA_BUNDLE_OPTIONS } from '../../functions/config/bundle-options.js';
-import { SSM_READER_FILE } from '../../functions/config/lambda-build.js';
 import type { AssetManifest } from '../../infra/plain-template.js';
+import { LAMBDA_BUNDLE_OPTIONS } from '../../scripts/bundle-options.js';
+import { SSM_READER_FILE } from '../../scripts/lambda-build.js';
 import { functionEnvironment, type SynthesisedGuard, synthGuard } from './synth-guard.js';
 
 // The one test that bundles for real: the asset CloudFormation would deploy, loaded the way the

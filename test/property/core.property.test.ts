@@ -7,15 +7,6 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { classify, type Evidence, verdictFor } from '../../functions/core/classify.js';
-import { isDigest } from '../../functions/core/digest.js';
-import { planFetch } from '../../functions/core/fetch-plan.js';
-import { REASON_CODES, ruleFor } from '../../functions/core/lambda-rules.js';
-import { MAX_MANIFEST_BYTES, parseManifest } from '../../functions/core/manifest.js';
-import { MediaType } from '../../functions/core/media-type.js';
-import { parseProvenance } from '../../functions/core/provenance.js';
-import { parsePushEvent } from '../../functions/core/push-event.js';
-import type { Verdict } from '../../functions/core/verdict.js';
 import {
   fakeDigest,
   helmChart,
@@ -31,7 +22,17 @@ import {
   seedCase,
   sha256,
   sociV2,
-} from '../support/fixture-factory.js';
+} from '../../fixtures/oci-fixtures.js';
+import { classify, type Evidence, verdictFor } from '../../functions/core/classify.js';
+import { isDigest } from '../../functions/core/digest.js';
+import { parseEvidence } from '../../functions/core/evidence.js';
+import { planFetch } from '../../functions/core/fetch-plan.js';
+import { REASON_CODES, ruleFor } from '../../functions/core/lambda-rules.js';
+import { MAX_MANIFEST_BYTES, parseManifest } from '../../functions/core/manifest.js';
+import { MediaType } from '../../functions/core/media-type.js';
+import { parseProvenance } from '../../functions/core/provenance.js';
+import { parsePushEvent } from '../../functions/core/push-event.js';
+import type { Verdict } from '../../functions/core/verdict.js';
 
 const RUNS = 100;
 const encoder = new TextEncoder();
@@ -71,7 +72,7 @@ const runCore = (bytes: Uint8Array, evidence: Partial<Evidence> = {}, once = fal
     const strict = classify(full, { strict: true });
     expect(verdictProblems(strict, bytes).filter((p) => p !== 'verdict disagrees with its reasons')).toStrictEqual([]);
   }
-  const plan = planFetch(full, { architectures: ['x86_64'] });
+  const plan = planFetch(parseEvidence(full), { architectures: ['x86_64'] });
   for (const digest of [...plan.manifests, ...plan.blobs.map((b) => b.digest)]) expect(isDigest(digest)).toBe(true);
   const provenance = parseProvenance(bytes);
   if (provenance !== null) expect(typeof provenance.predicateType).toBe('string');
@@ -404,7 +405,7 @@ describe('hostile shapes at scale', () => {
 
     // Act
     const verdict = runCore(idx.bytes);
-    const plan = planFetch({ subject: idx.bytes }, {});
+    const plan = planFetch(parseEvidence({ subject: idx.bytes }), {});
 
     // Assess
     expect(verdict.reasons[0]?.details).toMatchObject({ entryCount: 10_000, runnable: 5_000 });

@@ -3,11 +3,11 @@
  * one way the end-to-end, fault and hostile suites start a guard. Each suite adds its own options.
  */
 import type { ECRClient } from '@aws-sdk/client-ecr';
+import { localEcrClient } from '../../fixtures/push-fixture.js';
 import type { EventBridgeEvent } from '../../local/event-bus.js';
 import { type GuardStack, type GuardStackOptions, startGuardStack } from '../../local/guard-stack.js';
 import type { LambdaRuntime } from '../../local/lambda-runtime.js';
 import type { LocalEndpoint } from '../../local/server.js';
-import { localEcrClient } from './push-fixture.js';
 
 /** The repository the suites push to. */
 export const REPOSITORY = 'orders-service';

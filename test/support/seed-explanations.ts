@@ -3,14 +3,15 @@
  * push of the product brief, the context and push event it is told in, and the few other subjects every
  * renderer must handle. One place, so each renderer is judged on the same inputs.
  */
+
+import { type BuildKitIndexFixture, buildKitIndex, helmChart, image, imageEvidence } from '../../fixtures/oci-fixtures.js';
 import { classify, type Evidence } from '../../functions/core/classify.js';
-import type { SubjectContext, TagOutcome } from '../../functions/core/explanation.js';
-import type { FailureEvent } from '../../functions/core/guard-failure.js';
 import { MediaType } from '../../functions/core/media-type.js';
 import type { LambdaArchitecture } from '../../functions/core/platform.js';
 import type { Verdict } from '../../functions/core/verdict.js';
-import type { GuardEventFields } from '../../functions/core/verdict-json.js';
-import { type BuildKitIndexFixture, buildKitIndex, helmChart, image, imageEvidence } from './fixture-factory.js';
+import type { SubjectContext, TagOutcome } from '../../functions/report/explanation.js';
+import type { FailureEvent } from '../../functions/report/guard-failure.js';
+import type { GuardEventFields } from '../../functions/report/verdict-json.js';
 
 /** The registry the stories' repositories live in. */
 export const REGISTRY_URI = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';

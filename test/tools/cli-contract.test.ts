@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedExampleFiles } from '../../scripts/lib/seed-examples.js';
+import { seedExampleFiles } from '../../fixtures/seed-examples.js';
 import { inspectJson, runCli } from './tool-support.js';
 
 /**

@@ -2,8 +2,8 @@ import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { attestationFor, imageIndex, provenanceStatement } from '../../scripts/lib/buildkit-attestation.js';
-import { type BlobDescriptor, entryOf } from '../../scripts/lib/oci-bytes.js';
+import { attestationFor, imageIndex, provenanceStatement } from '../../fixtures/buildkit-attestation.js';
+import { type BlobDescriptor, entryOf } from '../../fixtures/oci-bytes.js';
 import { inspectJson, REPO_ROOT, run, shouldSkip } from './tool-support.js';
 
 /**

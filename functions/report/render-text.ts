@@ -1,10 +1,11 @@
-import { assertNever } from './assert-never.js';
-import { shortDigest } from './digest.js';
+import { assertNever } from '../core/assert-never.js';
+import { shortDigest } from '../core/digest.js';
+import type { VerdictName } from '../core/verdict.js';
 import { visibleTreeLines } from './explain.js';
 import type { DeployNow, Explanation, Fix, TreeLine } from './explanation.js';
 import { failureAdvice, type GuardFailure } from './guard-failure.js';
 import { displayLength, inertText, truncateText, wrapText } from './plain-text.js';
-import type { TreeMark, VerdictName } from './verdict.js';
+import { TREE_MARKS, type TreeMark } from './tree.js';
 
 /** How to lay out text for a terminal or an email. */
 export interface TextOptions {
@@ -22,7 +23,6 @@ export interface TextOptions {
   readonly maxFindings?: number;
 }
 
-const MARKS: Readonly<Record<TreeMark, string>> = { ok: '✔', error: '✖', warning: '!', ignored: '·' };
 const ANSI = {
   reset: '\u001b[0m',
   bold: '\u001b[1m',
@@ -95,7 +95,7 @@ const treeSection = (explanation: Explanation, width: number, max: number, paint
     const room = width - displayLength(lead) - 2 - (digest === '' ? 0 : displayLength(digest) + 1);
     const label = truncateText(inertText(line.label), Math.max(8, room));
     const gap = ' '.repeat(Math.max(1, width - displayLength(lead) - 2 - displayLength(label) - displayLength(digest)));
-    return `${lead}${paint(markStyle(line.mark), MARKS[line.mark])} ${label}${digest === '' ? '' : `${gap}${digest}`}`;
+    return `${lead}${paint(markStyle(line.mark), TREE_MARKS[line.mark])} ${label}${digest === '' ? '' : `${gap}${digest}`}`;
   });
   if (omitted > 0)
     out.push(`  └─ … ${omitted} more ${omitted === 1 ? 'entry' : 'entries'} not shown (the JSON output has them all)`);
@@ -174,9 +174,9 @@ export const renderText = (explanation: Explanation, options: TextOptions = {}):
   const heading = (text: string) => paint('bold', text);
   const mark = verdictMark(explanation.verdict);
   const word = explanation.verdict.toUpperCase();
-  const lead = `${MARKS[mark]} ${word}  `;
+  const lead = `${TREE_MARKS[mark]} ${word}  `;
   const out: string[] = [
-    `${paint(markStyle(mark), `${MARKS[mark]} ${word}`)}  ${truncateText(inertText(explanation.subject.reference), width - displayLength(lead))}`,
+    `${paint(markStyle(mark), `${TREE_MARKS[mark]} ${word}`)}  ${truncateText(inertText(explanation.subject.reference), width - displayLength(lead))}`,
     ...block(explanation.summary, width, '  '),
     '',
     heading('Manifest'),
@@ -188,9 +188,9 @@ export const renderText = (explanation: Explanation, options: TextOptions = {}):
     const maxFindings = options.maxFindings ?? 20;
     for (const finding of explanation.findings.slice(0, maxFindings)) {
       const m: TreeMark = finding.severity === 'error' ? 'error' : finding.severity === 'warning' ? 'warning' : 'ignored';
-      const status = finding.status === 'unverified' ? ' [unverified]' : '';
-      const lines = block(`${finding.code}${status}: ${finding.message}`, width, `  ${MARKS[m]} `, '    ');
-      out.push(...lines.map((line, i) => (i === 0 ? `  ${paint(markStyle(m), MARKS[m])}${line.slice(3)}` : line)));
+      const status = finding.status === 'confirmed' ? '' : ` [${finding.status === 'practice' ? 'from practice' : 'unverified'}]`;
+      const lines = block(`${finding.code}${status}: ${finding.message}`, width, `  ${TREE_MARKS[m]} `, '    ');
+      out.push(...lines.map((line, i) => (i === 0 ? `  ${paint(markStyle(m), TREE_MARKS[m])}${line.slice(3)}` : line)));
     }
     const hidden = explanation.findings.length - maxFindings;
     if (hidden > 0) out.push(`  … ${hidden} more ${hidden === 1 ? 'finding' : 'findings'} (the JSON output has them all)`);

@@ -5,8 +5,9 @@
  * carry a priority and the least important go first. Every mrkdwn text object is `verbatim` (no
  * auto-linking or mention parsing) and every registry string is escaped.
  */
-import { assertNever } from './assert-never.js';
-import { shortDigest } from './digest.js';
+import { assertNever } from '../core/assert-never.js';
+import { shortDigest } from '../core/digest.js';
+import type { VerdictName } from '../core/verdict.js';
 import { visibleTreeLines } from './explain.js';
 import type { Explanation, Fix } from './explanation.js';
 import { failureAdvice, type GuardFailure } from './guard-failure.js';
@@ -20,7 +21,7 @@ import {
   truncateMrkdwn,
   truncatePlain,
 } from './slack-text.js';
-import type { TreeMark, VerdictName } from './verdict.js';
+import { TREE_MARKS } from './tree.js';
 
 /** A mrkdwn text object, never pre-processed by Slack. */
 export interface MrkdwnText {
@@ -64,8 +65,6 @@ export interface SlackOptions {
   /** Total characters across blocks (default {@link SLACK_LIMITS.totalText}). */
   readonly maxTotalText?: number;
 }
-
-const MARKS: Readonly<Record<TreeMark, string>> = { ok: '✔', error: '✖', warning: '!', ignored: '·' };
 
 const EMOJI = (verdict: VerdictName): string => {
   switch (verdict) {
@@ -147,7 +146,7 @@ const treeText = (explanation: Explanation, maxLines: number): string => {
   const { lines, omitted } = visibleTreeLines(explanation.tree, maxLines);
   const rows = lines.map(
     (line) =>
-      `${'  '.repeat(line.depth)}${MARKS[line.mark]} ${line.label}${line.digest === '' ? '' : `  ${shortDigest(line.digest)}`}`,
+      `${'  '.repeat(line.depth)}${TREE_MARKS[line.mark]} ${line.label}${line.digest === '' ? '' : `  ${shortDigest(line.digest)}`}`,
   );
   if (omitted > 0) rows.push(`… ${omitted} more entries`);
   return `*Manifest*\n${fenced(rows, SLACK_LIMITS.sectionText - 20, (n) => `… ${n} more lines`)}`;
@@ -223,7 +222,7 @@ export const renderSlack = (explanation: Explanation, options: SlackOptions = {}
       .slice(0, 20)
       .map(
         (f) =>
-          `${f.severity === 'error' ? '✖' : f.severity === 'warning' ? '!' : '·'} ${codeSpan(f.code)}${f.status === 'unverified' ? ' _(unverified)_' : ''} ${escapeMrkdwn(f.message)}`,
+          `${f.severity === 'error' ? '✖' : f.severity === 'warning' ? '!' : '·'} ${codeSpan(f.code)}${f.status === 'confirmed' ? '' : f.status === 'practice' ? ' _(from practice)_' : ' _(unverified)_'} ${escapeMrkdwn(f.message)}`,
       );
     if (explanation.findings.length > 20) lines.push(`… ${explanation.findings.length - 20} more findings`);
     ranked.push({ block: section(lines.join('\n')), priority: 1 });

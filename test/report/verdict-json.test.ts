@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { buildKitIndex, evidenceOf, image, imageEvidence, rawFixture, withCorruptChildren } from '../../fixtures/oci-fixtures.js';
 import { type ClassifyOptions, classify, type Evidence } from '../../functions/core/classify.js';
-import type { SubjectContext, TagOutcome } from '../../functions/core/explanation.js';
-import type { GuardFailure } from '../../functions/core/guard-failure.js';
 import { MediaType } from '../../functions/core/media-type.js';
-import { toGuardFailureJson, toGuardMessageJson, toVerdictJson, VERDICT_JSON_SCHEMA } from '../../functions/core/verdict-json.js';
-import { buildKitIndex, evidenceOf, image, imageEvidence, rawFixture, withCorruptChildren } from '../support/fixture-factory.js';
+import type { SubjectContext, TagOutcome } from '../../functions/report/explanation.js';
+import type { GuardFailure } from '../../functions/report/guard-failure.js';
+import {
+  toGuardFailureJson,
+  toGuardMessageJson,
+  toVerdictJson,
+  VERDICT_JSON_SCHEMA,
+} from '../../functions/report/verdict-json.js';
 import {
   GITHUB_RUN,
   helmChartEvidence,
@@ -155,7 +160,7 @@ describe('toVerdictJson', () => {
       tag: 'v7',
       source: null,
     });
-    expect(json.reasons.map((r) => [r.code, r.severity, r.status])).toStrictEqual([['IMAGE_INDEX', 'error', 'confirmed']]);
+    expect(json.reasons.map((r) => [r.code, r.severity, r.status])).toStrictEqual([['IMAGE_INDEX', 'error', 'practice']]);
     expect(json.reasons[0]?.details).toMatchObject({ runnable: 1, attestations: 1, entryCount: 2 });
     expect(json.deployableChild).toStrictEqual({
       digest: push.images[0]?.digest,

@@ -1,6 +1,9 @@
-import { assertNever } from './assert-never.js';
+import { assertNever } from '../core/assert-never.js';
+import { shortDigest } from '../core/digest.js';
+import { type ReasonCode, type RemedyTopic, type RuleStatus, ruleFor } from '../core/lambda-rules.js';
+import { remedyTopicFor } from '../core/reason.js';
+import type { Reason, ReportedPlatform, Verdict } from '../core/verdict.js';
 import { detectBuildTools } from './detect-build-tool.js';
-import { shortDigest } from './digest.js';
 import type {
   BuilderSummary,
   BuildTool,
@@ -13,11 +16,9 @@ import type {
   TagOutcome,
   TreeLine,
 } from './explanation.js';
-import { type ReasonCode, ruleFor } from './lambda-rules.js';
 import { codeSafe, inertText, truncateText } from './plain-text.js';
-import { type LambdaArchitecture, parseLambdaArchitecture } from './platform.js';
-import { afterFixNotes, type RemedyContext, type RemedyTopic, remediesFor } from './remedies.js';
-import type { Reason, ReportedPlatform, TreeNode, Verdict } from './verdict.js';
+import { afterFixNotes, type RemedyContext, remediesFor } from './remedies.js';
+import { type TreeNode, treeOf } from './tree.js';
 
 /** Longest summary we produce; the registry strings inside it are already bounded, this bounds the rest. */
 const MAX_SUMMARY = 400;
@@ -63,6 +64,7 @@ const referenceOf = (verdict: Verdict, context: SubjectContext): string => {
 };
 
 interface IndexShape {
+  readonly family: 'oci' | 'docker';
   readonly platforms: readonly string[];
   readonly images: number;
   readonly attestations: number;
@@ -71,20 +73,6 @@ interface IndexShape {
   readonly soci: number;
   readonly others: ReadonlyMap<string, number>;
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** Predicate types per attestation, from the IMAGE_INDEX details (which classify bounds to 50 entries). */
-const predicateTypesFrom = (reason: Reason | undefined): string[][] => {
-  const entries = reason?.details.entries;
-  if (!Array.isArray(entries)) return [];
-  return entries
-    .filter((entry): entry is Record<string, unknown> => isRecord(entry) && entry.role === 'attestation')
-    .map((entry) =>
-      Array.isArray(entry.predicateTypes) ? entry.predicateTypes.filter((t): t is string => typeof t === 'string') : [],
-    );
-};
 
 const OTHER_WORDS: Readonly<Record<string, string>> = {
   signature: 'signature',
@@ -97,24 +85,27 @@ const OTHER_WORDS: Readonly<Record<string, string>> = {
   invalid: 'unreadable entry',
 };
 
-const shapeOf = (verdict: Verdict): IndexShape => {
-  const children = verdict.tree.children;
-  const imageNodes = children.filter((child) => child.role === 'runnable' || child.role === 'image');
-  const predicates = predicateTypesFrom(verdict.reasons.find((r) => r.code === 'IMAGE_INDEX'));
+/** The index's composition, counted over every entry of the verdict's typed facts. */
+const shapeOf = (verdict: Verdict): IndexShape | null => {
+  const index = verdict.index;
+  if (index === null) return null;
+  const images = index.entries.filter((entry) => entry.role === 'runnable' || entry.role === 'image');
+  const attestations = index.entries.filter((entry) => entry.role === 'attestation');
   const others = new Map<string, number>();
-  for (const child of children) {
-    if (child.role === 'runnable' || child.role === 'image' || child.role === 'attestation' || child.role === 'soci-index')
+  for (const entry of index.entries) {
+    if (entry.role === 'runnable' || entry.role === 'image' || entry.role === 'attestation' || entry.role === 'soci-index')
       continue;
-    const word = OTHER_WORDS[child.role] ?? child.role;
+    const word = OTHER_WORDS[entry.role] ?? entry.role;
     others.set(word, (others.get(word) ?? 0) + 1);
   }
   return {
-    platforms: [...new Set(imageNodes.map((node) => node.platform ?? 'unknown platform'))],
-    images: imageNodes.length,
-    attestations: children.filter((child) => child.role === 'attestation').length,
-    provenanceAttestations: predicates.filter((types) => types.some((t) => t.startsWith('https://slsa.dev/provenance/'))).length,
-    sbomAttestations: predicates.filter((types) => types.some((t) => t.includes('spdx') || t.includes('cyclonedx'))).length,
-    soci: children.filter((child) => child.role === 'soci-index').length,
+    family: index.family,
+    platforms: [...new Set(images.map((entry) => formatReported(entry.platform) ?? 'unknown platform'))],
+    images: images.length,
+    attestations: attestations.length,
+    provenanceAttestations: attestations.filter((entry) => entry.attestationKinds.includes('provenance')).length,
+    sbomAttestations: attestations.filter((entry) => entry.attestationKinds.includes('sbom')).length,
+    soci: index.entries.filter((entry) => entry.role === 'soci-index').length,
     others,
   };
 };
@@ -160,7 +151,7 @@ const summaryOf = (
   switch (verdict.verdict) {
     case 'quarantined': {
       if (shape !== null) {
-        const what = verdict.tree.label.startsWith('manifest list') ? 'a Docker manifest list' : 'an OCI image index';
+        const what = shape.family === 'docker' ? 'a Docker manifest list' : 'an OCI image index';
         const mismatch = reasons.find((r) => r.code === 'ARCHITECTURE_MISMATCH');
         const tail =
           deployNow !== null
@@ -197,8 +188,6 @@ const summaryOf = (
       return assertNever(verdict.verdict, 'verdict');
   }
 };
-
-const UNVERIFIED_NOTE = ' Unverified: AWS does not document this; the guard infers it from reported failures.';
 
 const indexParagraphs = (shape: IndexShape): Paragraph[] => {
   const paragraphs: Paragraph[] = [];
@@ -238,32 +227,16 @@ const indexParagraphs = (shape: IndexShape): Paragraph[] => {
   return paragraphs;
 };
 
-const CODE_TITLES: Readonly<Record<ReasonCode, string>> = {
-  MALFORMED_MANIFEST: 'The manifest cannot be read',
-  DIGEST_MISMATCH: 'The content does not match its digest',
-  IMAGE_INDEX: 'The tag names an index',
-  SCHEMA1_MANIFEST: 'Schema 1 manifest',
-  NOT_LINUX: 'Not a Linux image',
-  UNSUPPORTED_ARCHITECTURE: 'Architecture Lambda does not run',
-  ARCHITECTURE_MISMATCH: 'Image and function architectures differ',
-  ENCRYPTED_LAYER: 'Encrypted layers',
-  FOREIGN_LAYER: 'Foreign layers',
-  UNSUPPORTED_LAYER_MEDIA_TYPE: 'Unsupported layer media type',
-  UNSUPPORTED_CONFIG_MEDIA_TYPE: 'Unsupported config media type',
-  IMAGE_TOO_LARGE: 'Image too large',
-  UNVERIFIED_LAYER_COMPRESSION: 'Layers that are not gzip',
-  NONDISTRIBUTABLE_LAYER: 'Non-distributable layers',
-  ARCHITECTURE_UNKNOWN: 'Architecture not checked',
-  LARGE_MANIFEST: 'Large manifest',
-  NOT_A_CONTAINER_IMAGE: 'Not a container image',
+const STATUS_NOTES: Readonly<Record<RuleStatus, string>> = {
+  confirmed: '',
+  practice: ' AWS does not document this; it is established by reported deployments.',
+  unverified: ' Unverified: AWS does not document this, and no report settles it; the guard infers it.',
 };
 
-const EXTRA: Partial<Record<ReasonCode, string>> = {
-  ARCHITECTURE_UNKNOWN:
-    ' Give the guard `ecr:GetDownloadUrlForLayer` on the repository, or pass the CLI a `--blobs` folder holding the config, so it can read the image config.',
-  ARCHITECTURE_MISMATCH: ' The mismatch shows only when the function starts: `exec format error` (`Runtime.InvalidEntrypoint`).',
-  NOT_A_CONTAINER_IMAGE:
-    ' Registries store signatures, SBOMs, attestations, Helm charts and SOCI indexes next to images; they are never deployed to Lambda, so the guard neither tags nor quarantines them.',
+const STATUS_WORDS: Readonly<Record<RuleStatus, string>> = {
+  confirmed: '',
+  practice: ', from practice',
+  unverified: ', unverified',
 };
 
 /** One paragraph per reason code (other than IMAGE_INDEX, which has its own story), messages grouped. */
@@ -275,55 +248,24 @@ const reasonParagraphs = (reasons: readonly Reason[]): Paragraph[] => {
   }
   return [...byCode.entries()].map(([code, group]) => {
     const row = ruleFor(code);
-    const unverified = group.some((r) => r.status === 'unverified');
     const messages = group.slice(0, 3).map((r) => truncateText(inertText(r.message), 300));
     const more = group.length > 3 ? ` (and ${group.length - 3} more)` : '';
     const severity = row.severity === 'warning' ? 'Warning: ' : '';
+    const prose = row.prose === '' ? '' : ` ${row.prose}`;
     return {
-      title: `${severity}${CODE_TITLES[code]} (${code}${unverified ? ', unverified' : ''})`,
-      body: `${row.rule} Here: ${messages.join('; ')}${more}.${EXTRA[code] ?? ''}${unverified ? UNVERIFIED_NOTE : ''}`,
+      title: `${severity}${row.title} (${code}${STATUS_WORDS[row.status]})`,
+      body: `${row.rule} Here: ${messages.join('; ')}${more}.${prose}${STATUS_NOTES[row.status]}`,
     };
   });
 };
 
-const TOPIC_OF: Readonly<Record<Exclude<ReasonCode, 'IMAGE_INDEX'>, RemedyTopic | null>> = {
-  MALFORMED_MANIFEST: 'unreadable-manifest',
-  DIGEST_MISMATCH: 'unreadable-manifest',
-  SCHEMA1_MANIFEST: 'schema1',
-  NOT_LINUX: 'not-linux',
-  UNSUPPORTED_ARCHITECTURE: 'unsupported-architecture',
-  ARCHITECTURE_MISMATCH: 'architecture-mismatch',
-  ENCRYPTED_LAYER: 'encrypted-layer',
-  FOREIGN_LAYER: 'foreign-layer',
-  UNSUPPORTED_LAYER_MEDIA_TYPE: 'unsupported-media-type',
-  UNSUPPORTED_CONFIG_MEDIA_TYPE: 'unsupported-media-type',
-  IMAGE_TOO_LARGE: 'image-too-large',
-  UNVERIFIED_LAYER_COMPRESSION: 'layer-compression',
-  NONDISTRIBUTABLE_LAYER: 'nondistributable-layer',
-  ARCHITECTURE_UNKNOWN: null,
-  LARGE_MANIFEST: 'large-manifest',
-  NOT_A_CONTAINER_IMAGE: null,
-};
-
-const topicsOf = (verdict: Verdict, shape: IndexShape | null): RemedyTopic[] => {
+const topicsOf = (verdict: Verdict): RemedyTopic[] => {
   const topics: RemedyTopic[] = [];
   for (const reason of verdict.reasons) {
-    const topic =
-      reason.code === 'IMAGE_INDEX'
-        ? shape === null || shape.attestations > 0
-          ? 'attestation-index'
-          : shape.images >= 2
-            ? 'multi-platform-index'
-            : 'single-platform-index'
-        : TOPIC_OF[reason.code];
+    const topic = remedyTopicFor(reason);
     if (topic !== null && !topics.includes(topic)) topics.push(topic);
   }
   return topics;
-};
-
-const architectureOfPlatform = (platform: string | null): LambdaArchitecture | null => {
-  if (platform === null || !platform.startsWith('linux/')) return null;
-  return parseLambdaArchitecture(platform.slice('linux/'.length)) ?? null;
 };
 
 /** Matched tools first (in evidence order), the catalogue order otherwise; stable. */
@@ -404,8 +346,7 @@ const builderOf = (verdict: Verdict, tool: BuildTool | null): BuilderSummary | n
  */
 export const explain = (verdict: Verdict, context: SubjectContext): Explanation => {
   const reference = referenceOf(verdict, context);
-  const shape =
-    verdict.subject.kind === 'index' && verdict.reasons.some((r) => r.code === 'IMAGE_INDEX') ? shapeOf(verdict) : null;
+  const shape = shapeOf(verdict);
   const deployNow = deployNowOf(verdict, context);
   const strictOnly = verdict.verdict === 'quarantined' && !verdict.reasons.some((r) => r.severity === 'error');
   const matches = detectBuildTools(verdict, context);
@@ -417,8 +358,11 @@ export const explain = (verdict: Verdict, context: SubjectContext): Explanation 
 
   let fixes: Fix[] = [];
   if (verdict.verdict === 'quarantined') {
-    const runnable = verdict.tree.children.filter((c) => c.role === 'runnable').map((c) => architectureOfPlatform(c.platform));
-    const imageArchitecture = verdict.platform?.lambdaArchitecture ?? runnable.find((a) => a !== null) ?? null;
+    const runnable = (verdict.index?.entries ?? []).filter((entry) => entry.role === 'runnable');
+    const imageArchitecture =
+      verdict.platform?.lambdaArchitecture ??
+      runnable.map((entry) => entry.platform?.lambdaArchitecture ?? null).find((a) => a !== null) ??
+      null;
     const remedy: RemedyContext = {
       repositoryUri: context.repositoryUri,
       tag: context.tag,
@@ -428,7 +372,7 @@ export const explain = (verdict: Verdict, context: SubjectContext): Explanation 
       matched,
     };
     fixes = orderFixes(
-      topicsOf(verdict, shape).flatMap((topic) => remediesFor(topic, remedy)),
+      topicsOf(verdict).flatMap((topic) => remediesFor(topic, remedy)),
       matched,
     );
   }
@@ -452,7 +396,7 @@ export const explain = (verdict: Verdict, context: SubjectContext): Explanation 
   return {
     verdict: verdict.verdict,
     summary: summaryOf(verdict, reference, shape, deployNow, strictOnly),
-    tree: flattenTree(verdict.tree),
+    tree: flattenTree(treeOf(verdict)),
     why,
     deployNow,
     fixes,

@@ -3,14 +3,16 @@
  * contract (schemaVersion 1): add fields, never rename or remove them. {@link VERDICT_JSON_SCHEMA}
  * describes it and the tests hold the output to it.
  */
+
+import type { ReasonCode, RuleStatus, Severity } from '../core/lambda-rules.js';
+import type { ArtifactKind } from '../core/media-type.js';
+import type { BuildProvenance } from '../core/provenance.js';
+import type { ReportedPlatform, SubjectKind, Verdict, VerdictName } from '../core/verdict.js';
 import { explain } from './explain.js';
 import type { Explanation, SubjectContext, TagOutcome } from './explanation.js';
 import type { GuardFailure } from './guard-failure.js';
-import type { ReasonCode, RuleStatus, Severity } from './lambda-rules.js';
-import type { ArtifactKind } from './media-type.js';
 import { ELLIPSIS } from './plain-text.js';
-import type { BuildProvenance } from './provenance.js';
-import type { ReportedPlatform, SubjectKind, TreeNode, Verdict, VerdictName } from './verdict.js';
+import { type TreeNode, treeOf } from './tree.js';
 
 /** The event fields the guard adds to the machine JSON; an ECR `PushEvent` fits as it is. */
 export interface GuardEventFields {
@@ -194,7 +196,7 @@ export const toVerdictJson = (verdict: Verdict, context: SubjectContext, bounds:
     platform: verdict.platform,
     deployableChild:
       child === null ? null : { digest: child.digest, mediaType: child.mediaType, size: child.size, platform: child.platform },
-    tree: treeJson(verdict.tree, b),
+    tree: treeJson(treeOf(verdict), b),
     provenance: provenanceJson(verdict.provenance, b),
   };
 };
@@ -279,7 +281,7 @@ export const VERDICT_JSON_SCHEMA = {
           severity: { enum: ['error', 'warning', 'info'] },
           message: str,
           details: { type: 'object' },
-          status: { enum: ['confirmed', 'unverified'] },
+          status: { enum: ['confirmed', 'practice', 'unverified'] },
         },
         additionalProperties: false,
       },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { BuildTool, Fix } from '../../functions/core/explanation.js';
-import { afterFixNotes, type RemedyContext, type RemedyTopic, remediesFor, shellQuote } from '../../functions/core/remedies.js';
+import type { RemedyTopic } from '../../functions/core/lambda-rules.js';
+import type { BuildTool, Fix } from '../../functions/report/explanation.js';
+import { afterFixNotes, type RemedyContext, remediesFor, shellQuote } from '../../functions/report/remedies.js';
 
 const CHILD = `sha256:${'5f'.repeat(32)}`;
 

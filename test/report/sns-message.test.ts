@@ -1,22 +1,22 @@
 import { describe, expect, it } from 'vitest';
+import { buildKitIndex, image, imageEvidence, withCorruptChildren } from '../../fixtures/oci-fixtures.js';
 import { type ClassifyOptions, classify, type Evidence } from '../../functions/core/classify.js';
-import type { SubjectContext, TagOutcome } from '../../functions/core/explanation.js';
-import type { GuardFailure } from '../../functions/core/guard-failure.js';
 import { MediaType } from '../../functions/core/media-type.js';
+import type { PublishRequest } from '../../functions/core/publish-request.js';
+import type { SubjectContext, TagOutcome } from '../../functions/report/explanation.js';
+import type { GuardFailure } from '../../functions/report/guard-failure.js';
 import {
   buildFailureNotification,
   buildVerdictNotification,
   publishSize,
   SNS_LIMITS,
-  type SnsPublishInput,
   snsSubject,
-} from '../../functions/core/sns-message.js';
-import { buildKitIndex, image, imageEvidence, withCorruptChildren } from '../support/fixture-factory.js';
+} from '../../functions/report/sns-message.js';
 import { helmChartEvidence, PUSH_EVENT, REGISTRY_URI, seedPush, subjectContext } from '../support/seed-explanations.js';
 
 const KIB_256 = 262_144;
 
-const notify = (evidence: Evidence, context: SubjectContext, options?: ClassifyOptions, maxBytes?: number): SnsPublishInput =>
+const notify = (evidence: Evidence, context: SubjectContext, options?: ClassifyOptions, maxBytes?: number): PublishRequest =>
   buildVerdictNotification(
     { verdict: classify(evidence, options), context, event: { ...PUSH_EVENT, repository: context.repository ?? '' } },
     maxBytes === undefined ? {} : { maxBytes },
@@ -30,10 +30,10 @@ interface Parsed {
   readonly lambda: string;
 }
 
-const parse = (input: SnsPublishInput): Parsed => JSON.parse(input.Message) as Parsed;
+const parse = (input: PublishRequest): Parsed => JSON.parse(input.Message) as Parsed;
 
 /** The SNS rules for MessageStructure=json: an object, a string `default`, and only string values. */
-const expectValidStructure = (input: SnsPublishInput) => {
+const expectValidStructure = (input: PublishRequest) => {
   const message = JSON.parse(input.Message) as Record<string, unknown>;
   expect(Object.keys(message)).toStrictEqual(['default', 'email', 'https', 'sqs', 'lambda']);
   for (const value of Object.values(message)) expect(typeof value).toBe('string');

@@ -7,12 +7,12 @@ import {
   PutImageCommand,
   UploadLayerPartCommand,
 } from '@aws-sdk/client-ecr';
-import type { ContentSource, RawManifest } from '../app/ports.js';
-import { assertNever } from '../core/assert-never.js';
-import type { Digest } from '../core/digest.js';
-import { type Manifest, parseManifest } from '../core/manifest.js';
-import { isIndex } from '../core/media-type.js';
-import { toGuardError } from './aws-error.js';
+import { toGuardError } from '../functions/adapters/aws-error.js';
+import type { ContentSource, RawManifest } from '../functions/app/ports.js';
+import { assertNever } from '../functions/core/assert-never.js';
+import type { Digest } from '../functions/core/digest.js';
+import { type Manifest, parseManifest } from '../functions/core/manifest.js';
+import { isIndex } from '../functions/core/media-type.js';
 
 /** What a push did, step by step. */
 export interface PushReport {

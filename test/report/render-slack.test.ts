@@ -1,16 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { buildKitIndex, image, imageEvidence, withCorruptChildren } from '../../fixtures/oci-fixtures.js';
 import { type ClassifyOptions, classify, type Evidence } from '../../functions/core/classify.js';
-import { explain } from '../../functions/core/explain.js';
-import type { SubjectContext, TagOutcome } from '../../functions/core/explanation.js';
-import type { GuardFailure } from '../../functions/core/guard-failure.js';
+import { explain } from '../../functions/report/explain.js';
+import type { SubjectContext, TagOutcome } from '../../functions/report/explanation.js';
+import type { GuardFailure } from '../../functions/report/guard-failure.js';
 import {
   renderSlack,
   renderSlackFailure,
   SLACK_LIMITS,
   type SlackBlock,
   type SlackMessage,
-} from '../../functions/core/render-slack.js';
+} from '../../functions/report/render-slack.js';
 import {
   codeSpan,
   escapeMrkdwn,
@@ -18,8 +19,7 @@ import {
   proseToMrkdwn,
   slackLink,
   truncateMrkdwn,
-} from '../../functions/core/slack-text.js';
-import { buildKitIndex, image, imageEvidence, withCorruptChildren } from '../support/fixture-factory.js';
+} from '../../functions/report/slack-text.js';
 import {
   failedPush,
   GITHUB_RUN,

@@ -1,14 +1,14 @@
+import type { IndexFacts, Verdict } from '../core/verdict.js';
 import type { SubjectContext, ToolMatch } from './explanation.js';
-import type { TreeNode, Verdict } from './verdict.js';
 
 // `cdk bootstrap` names its asset repository `cdk-<qualifier>-container-assets-<account>-<region>`.
 const CDK_ASSETS = /(?:^|\/)cdk-[a-z0-9]+-container-assets-/u;
 // The Serverless Framework creates `serverless-<service>-<stage>` repositories for `provider.ecr.images`.
 const SERVERLESS = /(?:^|\/)serverless-/u;
 
-const countRoles = (tree: TreeNode): { images: number; attestations: number } => ({
-  images: tree.children.filter((child) => child.role === 'runnable' || child.role === 'image').length,
-  attestations: tree.children.filter((child) => child.role === 'attestation').length,
+const countRoles = (index: IndexFacts): { images: number; attestations: number } => ({
+  images: index.entries.filter((entry) => entry.role === 'runnable' || entry.role === 'image').length,
+  attestations: index.entries.filter((entry) => entry.role === 'attestation').length,
 });
 
 /**
@@ -34,8 +34,8 @@ export const detectBuildTools = (verdict: Verdict, context: SubjectContext): Too
   } else if (SERVERLESS.test(repository)) {
     add({ tool: 'serverless', because: 'the repository name is the one the Serverless Framework creates' });
   }
-  if (verdict.subject.kind === 'index') {
-    const roles = countRoles(verdict.tree);
+  if (verdict.index !== null) {
+    const roles = countRoles(verdict.index);
     const noBuilderId = provenance === null || provenance.builderId === null;
     if (roles.images === 1 && roles.attestations > 0 && noBuilderId && matches.length === 0) {
       add({

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { buildKitIndex, image, imageEvidence, withCorruptChildren } from '../../fixtures/oci-fixtures.js';
 import { classify, type Evidence } from '../../functions/core/classify.js';
-import { explain } from '../../functions/core/explain.js';
-import type { SubjectContext, TagOutcome } from '../../functions/core/explanation.js';
-import type { GuardFailure } from '../../functions/core/guard-failure.js';
+import { explain } from '../../functions/report/explain.js';
+import type { SubjectContext, TagOutcome } from '../../functions/report/explanation.js';
+import type { GuardFailure } from '../../functions/report/guard-failure.js';
 import {
   CHATBOT_LIMITS,
   type ChatbotNotification,
   renderChatbot,
   renderChatbotFailure,
-} from '../../functions/core/render-chatbot.js';
-import { buildKitIndex, image, imageEvidence, withCorruptChildren } from '../support/fixture-factory.js';
+} from '../../functions/report/render-chatbot.js';
 import {
   failedPush,
   GITHUB_RUN,

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { buildKitIndex, image, imageEvidence } from '../../fixtures/oci-fixtures.js';
 import { type ClassifyOptions, classify, type Evidence } from '../../functions/core/classify.js';
-import { explain } from '../../functions/core/explain.js';
-import type { SubjectContext, TagOutcome } from '../../functions/core/explanation.js';
-import type { GuardFailure } from '../../functions/core/guard-failure.js';
-import { renderFailureText, renderText } from '../../functions/core/render-text.js';
-import { buildKitIndex, image, imageEvidence } from '../support/fixture-factory.js';
+import { explain } from '../../functions/report/explain.js';
+import type { SubjectContext, TagOutcome } from '../../functions/report/explanation.js';
+import type { GuardFailure } from '../../functions/report/guard-failure.js';
+import { renderFailureText, renderText } from '../../functions/report/render-text.js';
 import {
   failedPush,
   GITHUB_RUN,

@@ -7,28 +7,11 @@
  * registry value put into them goes through `codeSafe`, and into snippets through shell/YAML/HCL
  * quoting, so a crafted tag cannot break out of a command someone copies.
  */
-import { assertNever } from './assert-never.js';
+import { assertNever } from '../core/assert-never.js';
+import type { RemedyTopic } from '../core/lambda-rules.js';
+import type { LambdaArchitecture } from '../core/platform.js';
 import type { BuildTool, Fix } from './explanation.js';
 import { codeSafe } from './plain-text.js';
-import type { LambdaArchitecture } from './platform.js';
-
-/** The problems the catalogue has fixes for. */
-export type RemedyTopic =
-  | 'attestation-index'
-  | 'multi-platform-index'
-  | 'single-platform-index'
-  | 'architecture-mismatch'
-  | 'schema1'
-  | 'layer-compression'
-  | 'nondistributable-layer'
-  | 'encrypted-layer'
-  | 'foreign-layer'
-  | 'not-linux'
-  | 'unsupported-architecture'
-  | 'image-too-large'
-  | 'unsupported-media-type'
-  | 'large-manifest'
-  | 'unreadable-manifest';
 
 /** What the fixes are written for. Raw values: the catalogue quotes them itself. */
 export interface RemedyContext {

@@ -1,35 +1,10 @@
-import type { ReasonCode, RuleStatus, Severity } from './lambda-rules.js';
-import type { LambdaArchitecture } from './platform.js';
-import type { SubjectKind, TreeMark, VerdictName } from './verdict.js';
+import type { ReasonCode, RuleStatus, Severity } from '../core/lambda-rules.js';
+import type { TagOutcome } from '../core/tag-plan.js';
+import type { SubjectKind, VerdictName } from '../core/verdict.js';
+import type { TreeMark } from './tree.js';
 
-/**
- * Where the subject lives and what the guard did about it. Everything here except the numbers
- * may come from the registry or an event, so renderers treat every string as hostile.
- */
-export interface SubjectContext {
-  readonly repository: string | null;
-  /** The tag that was pushed, or `null` for a push by digest / a local file. */
-  readonly tag: string | null;
-  /** `123456789012.dkr.ecr.us-east-1.amazonaws.com/my-repo`, when known. */
-  readonly repositoryUri: string | null;
-  readonly region: string | null;
-  /** The function architectures the verdict was judged against (empty: any). */
-  readonly architectures: readonly LambdaArchitecture[];
-  /** Where the subject was read from, for the CLI (`oci-layout:./build`, `ecr:my-repo:v7`). */
-  readonly source: string | null;
-  /** Tags the guard wrote (or would write) and what happened. */
-  readonly tagging: readonly TagOutcome[];
-}
-
-/** One tag the guard wrote or tried to write. */
-export interface TagOutcome {
-  readonly tag: string;
-  readonly digest: string;
-  /** `created`: written now; `unchanged`: already there; `planned`: not yet written (dry run, CLI); `immutable`: refused by tag immutability; `failed`: another error. */
-  readonly outcome: 'created' | 'unchanged' | 'planned' | 'immutable' | 'failed';
-  readonly purpose: 'verdict' | 'deployable-child';
-  readonly message?: string;
-}
+export type { SubjectContext } from '../core/subject-context.js';
+export type { TagOutcome } from '../core/tag-plan.js';
 
 /** A build tool the guard has a remedy for. */
 export type BuildTool =

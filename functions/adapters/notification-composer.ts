@@ -1,8 +1,8 @@
-import { explain } from '../core/explain.js';
-import type { GuardFailure } from '../core/guard-failure.js';
-import { renderSlack, renderSlackFailure } from '../core/render-slack.js';
-import { buildFailureNotification, buildVerdictNotification } from '../core/sns-message.js';
-import type { Composer } from './process-push.js';
+import type { Composer } from '../app/process-push.js';
+import { explain } from '../report/explain.js';
+import type { GuardFailure } from '../report/guard-failure.js';
+import { renderSlack, renderSlackFailure } from '../report/render-slack.js';
+import { buildFailureNotification, buildVerdictNotification } from '../report/sns-message.js';
 
 /** The renderers behind the {@link Composer} port: SNS (every protocol) and Slack Block Kit. */
 export const createComposer = (): Composer => ({

@@ -6,28 +6,16 @@
  * the least important parts shrink first: tree lines, then fixes beyond the first few, then the
  * reason details, and only then is the text cut.
  */
+
+import type { MessageAttribute, PublishRequest } from '../core/publish-request.js';
+import type { Verdict } from '../core/verdict.js';
 import { explain } from './explain.js';
 import type { Explanation, SubjectContext } from './explanation.js';
 import type { GuardFailure } from './guard-failure.js';
 import { inertText } from './plain-text.js';
 import { type ChatbotOptions, renderChatbot, renderChatbotFailure } from './render-chatbot.js';
 import { renderFailureText, renderText, type TextOptions } from './render-text.js';
-import type { Verdict } from './verdict.js';
 import { type GuardEventFields, type JsonBounds, toGuardFailureJson, toGuardMessageJson } from './verdict-json.js';
-
-/** One SNS message attribute. */
-export interface SnsAttribute {
-  readonly DataType: 'String' | 'String.Array';
-  readonly StringValue: string;
-}
-
-/** The parameters of one SNS Publish call, minus the topic. */
-export interface SnsPublishInput {
-  readonly Subject: string;
-  readonly Message: string;
-  readonly MessageStructure: 'json';
-  readonly MessageAttributes: Readonly<Record<string, SnsAttribute>>;
-}
 
 /** SNS limits (API_Publish). */
 export const SNS_LIMITS = {
@@ -57,7 +45,7 @@ const utf8 = new TextEncoder();
 const bytes = (text: string): number => utf8.encode(text).byteLength;
 
 /** Bytes SNS counts for an input: message, subject and every attribute's name, type and value. */
-export const publishSize = (input: SnsPublishInput): number =>
+export const publishSize = (input: PublishRequest): number =>
   bytes(input.Message) +
   bytes(input.Subject) +
   Object.entries(input.MessageAttributes).reduce(
@@ -161,7 +149,7 @@ const withTail = (head: string, reference: string, tail: string): string => {
   return snsSubject(`${head}${shown}${tail}`);
 };
 
-const attributes = (verdict: string, repository: string, reasons: readonly string[]): Record<string, SnsAttribute> => ({
+const attributes = (verdict: string, repository: string, reasons: readonly string[]): Record<string, MessageAttribute> => ({
   verdict: { DataType: 'String', StringValue: verdict },
   // SNS refuses empty attribute values.
   repository: { DataType: 'String', StringValue: repository === '' ? '-' : repository },
@@ -173,8 +161,8 @@ const assemble = (
   text: string,
   chatbot: unknown,
   machine: unknown,
-  messageAttributes: Record<string, SnsAttribute>,
-): SnsPublishInput => {
+  messageAttributes: Record<string, MessageAttribute>,
+): PublishRequest => {
   const machineJson = JSON.stringify(machine);
   return {
     Subject: subject,
@@ -195,7 +183,7 @@ const assemble = (
  * grows with the prefix, so a binary search finds it in a few builds. If even no text fits (a topic
  * limit below a few KiB), the result is the smallest message possible.
  */
-const cutToFit = (build: (text: string) => SnsPublishInput, text: string, budget: number): SnsPublishInput => {
+const cutToFit = (build: (text: string) => PublishRequest, text: string, budget: number): PublishRequest => {
   const whole = build(text);
   if (publishSize(whole) <= budget) return whole;
   const fits = (limit: number) => publishSize(build(cutBytes(text, limit))) <= budget;
@@ -217,7 +205,7 @@ const MARGIN = 1024;
  * document for `https`, the machine JSON for `sqs` and `lambda`, with `verdict`, `repository` and
  * `reasons` attributes; shrunk until message plus attributes fit `maxBytes`.
  */
-export const buildVerdictNotification = (input: VerdictNotificationInput, options: SnsOptions = {}): SnsPublishInput => {
+export const buildVerdictNotification = (input: VerdictNotificationInput, options: SnsOptions = {}): PublishRequest => {
   const budget = (options.maxBytes ?? SNS_LIMITS.maxBytes) - MARGIN;
   const explanation = input.explanation ?? explain(input.verdict, input.context);
   const subject = subjectFor(explanation);
@@ -227,7 +215,7 @@ export const buildVerdictNotification = (input: VerdictNotificationInput, option
     input.verdict.reasons.map((r) => r.code),
   );
   const id = `ecr-lambda-guard-${input.event.eventId === '' ? input.verdict.subject.digest : input.event.eventId}`;
-  let last: { level: Level; result: SnsPublishInput } | null = null;
+  let last: { level: Level; result: PublishRequest } | null = null;
   for (const level of LEVELS) {
     const result = assemble(
       subject,
@@ -264,7 +252,7 @@ export const buildVerdictNotification = (input: VerdictNotificationInput, option
  * Builds the SNS Publish input for a push the guard could not check: the same protocols, the
  * `verdict` attribute `error` and the failure code as the only reason.
  */
-export const buildFailureNotification = (failure: GuardFailure, options: SnsOptions = {}): SnsPublishInput => {
+export const buildFailureNotification = (failure: GuardFailure, options: SnsOptions = {}): PublishRequest => {
   const budget = (options.maxBytes ?? SNS_LIMITS.maxBytes) - MARGIN;
   const { event } = failure;
   const reference = event.tag === null ? `${event.repository}@${event.digest.slice(0, 19)}` : `${event.repository}:${event.tag}`;

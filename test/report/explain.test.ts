@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { buildKitIndex, evidenceOf, image, imageEvidence, jsonFixture } from '../../fixtures/oci-fixtures.js';
 import type { Evidence } from '../../functions/core/classify.js';
 import { type ClassifyOptions, classify } from '../../functions/core/classify.js';
-import { explain, visibleTreeLines } from '../../functions/core/explain.js';
-import type { BuildTool, SubjectContext, TagOutcome } from '../../functions/core/explanation.js';
 import { MediaType } from '../../functions/core/media-type.js';
-import { buildKitIndex, evidenceOf, image, imageEvidence, jsonFixture } from '../support/fixture-factory.js';
+import { explain, visibleTreeLines } from '../../functions/report/explain.js';
+import type { BuildTool, SubjectContext, TagOutcome } from '../../functions/report/explanation.js';
 import {
   GITHUB_RUN,
   helmChartEvidence,
@@ -117,7 +117,7 @@ const STORIES: readonly Story[] = [
       'What a provenance attestation is',
       'Why it turns the tag into an index',
       'Why Lambda refuses it',
-      'Image and function architectures differ (ARCHITECTURE_MISMATCH)',
+      'Image and function architectures differ (ARCHITECTURE_MISMATCH, from practice)',
     ],
   },
   {
@@ -128,7 +128,7 @@ const STORIES: readonly Story[] = [
     verdict: 'quarantined',
     firstTools: ['docker-buildx', 'github-actions', 'cdk', 'sam', 'serverless', 'terraform'],
     summary: /^orders-api:arm cannot run on Lambda: the image is arm64 but the function targets x86_64$/,
-    why: ['Image and function architectures differ (ARCHITECTURE_MISMATCH)'],
+    why: ['Image and function architectures differ (ARCHITECTURE_MISMATCH, from practice)'],
   },
   {
     name: 'plain image, deployable',
@@ -155,7 +155,7 @@ const STORIES: readonly Story[] = [
     context: subjectContext('orders-api', 'zstd'),
     verdict: 'quarantined',
     firstTools: ['docker-buildx', 'github-actions', 'registry-copy'],
-    summary: /is quarantined in strict mode: 1 layer\(s\) are not gzip-compressed/,
+    summary: /is quarantined in strict mode: 1 layer is not gzip-compressed/,
     why: ['Warning: Layers that are not gzip (UNVERIFIED_LAYER_COMPRESSION, unverified)'],
   },
   {

@@ -4,13 +4,14 @@
  * (or Teams), so every registry string is escaped as for Slack mrkdwn. The per-field limits are not
  * published [unverified]; the bounds below keep each field within one Slack section.
  */
-import { shortDigest } from './digest.js';
+import { shortDigest } from '../core/digest.js';
+import type { VerdictName } from '../core/verdict.js';
 import { visibleTreeLines } from './explain.js';
 import type { Explanation } from './explanation.js';
 import { failureAdvice, type GuardFailure } from './guard-failure.js';
 import { inertText, truncateText } from './plain-text.js';
 import { ciRunLink, codeBlockLine, codeSpan, escapeMrkdwn, proseToMrkdwn, truncateMrkdwn } from './slack-text.js';
-import type { TreeMark, VerdictName } from './verdict.js';
+import { TREE_MARKS } from './tree.js';
 
 /** The custom-notification document Chatbot accepts on the SNS `https` key. */
 export interface ChatbotNotification {
@@ -55,7 +56,6 @@ export interface ChatbotOptions {
   readonly maxFixes?: number;
 }
 
-const MARKS: Readonly<Record<TreeMark, string>> = { ok: '✔', error: '✖', warning: '!', ignored: '·' };
 const EMOJI: Readonly<Record<VerdictName, string>> = {
   quarantined: ':no_entry:',
   deployable: ':white_check_mark:',
@@ -79,7 +79,7 @@ export const renderChatbot = (explanation: Explanation, options: ChatbotOptions 
   const { lines, omitted } = visibleTreeLines(explanation.tree, options.maxTreeLines ?? 8);
   const tree = lines.map(
     (line) =>
-      `${'  '.repeat(line.depth)}${MARKS[line.mark]} ${codeBlockLine(truncateText(line.label, 70))}${line.digest === '' ? '' : `  ${shortDigest(line.digest)}`}`,
+      `${'  '.repeat(line.depth)}${TREE_MARKS[line.mark]} ${codeBlockLine(truncateText(line.label, 70))}${line.digest === '' ? '' : `  ${shortDigest(line.digest)}`}`,
   );
   if (omitted > 0) tree.push(`… ${omitted} more entries`);
   const builder = explanation.builder;
