@@ -10,12 +10,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { LAMBDA_BUNDLE_OPTIONS } from '../scripts/bundle-options.js';
-import { HANDLER_FILE, lambdaBuilds } from '../scripts/lambda-build.js';
+import { COMPOSER_FILE, HANDLER_FILE, lambdaBuilds } from '../scripts/lambda-build.js';
 
 export interface BenchArtifacts {
   readonly dir: string;
   /** The Lambda asset's handler file, built exactly as `npm run build` builds it. */
   readonly handler: string;
+  /** The report layer's sibling file, which the handler imports on its first notification. */
+  readonly composer: string;
   /** The handler with `@aws-sdk/*` and `@smithy/*` external. */
   readonly handlerSdkExternal: string;
   /** `export {}`: what importing any ESM module costs. */
@@ -76,6 +78,7 @@ export const buildArtifacts = async (): Promise<BenchArtifacts> => {
   return {
     dir,
     handler: join(lambdaDir, HANDLER_FILE),
+    composer: join(lambdaDir, COMPOSER_FILE),
     handlerSdkExternal: join(externalDir, HANDLER_FILE),
     empty,
     sdkFloor: join(dir, 'sdk-floor.mjs'),

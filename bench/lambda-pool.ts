@@ -48,7 +48,7 @@ const waitFor = <K extends FromEnvironment['kind']>(
  * The flags Lambda's Node.js bootstrap (/var/runtime/bootstrap) starts node with for a memory size:
  * a tenth of the memory as new space (half of it per semi-space), the rest as old space. Source:
  * copies of the bootstrap script in public repositories (practitioner evidence, not AWS docs).
- * `--enable-source-maps` is the guard's own NODE_OPTIONS (infra/guard-environment.ts).
+ * The guard runs without `--enable-source-maps` unless the construct's `sourceMaps` asks for it.
  */
 export const lambdaNodeFlags = (memoryMb: number): string[] => {
   const newSpace = Math.floor(memoryMb / 10);
@@ -57,7 +57,6 @@ export const lambdaNodeFlags = (memoryMb: number): string[] => {
     '--max-http-header-size=81920',
     `--max-semi-space-size=${Math.floor(newSpace / 2)}`,
     `--max-old-space-size=${memoryMb - newSpace}`,
-    '--enable-source-maps',
   ];
 };
 

@@ -4,11 +4,10 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { createEcrRegistry } from './adapters/ecr-registry.js';
 import { createEmfMetrics } from './adapters/emf-metrics.js';
 import { createJsonLogger } from './adapters/json-logger.js';
-import { createComposer } from './adapters/notification-composer.js';
 import { createSlackWebhook } from './adapters/slack-webhook.js';
 import { createSnsNotifier } from './adapters/sns-notifier.js';
 import { createWebhookUrlReader } from './adapters/webhook-url-reader.js';
-import { type GuardDeps, type PushOutcome, processPush } from './app/process-push.js';
+import { type Composer, type GuardDeps, type PushOutcome, processPush } from './app/process-push.js';
 import { type GuardConfig, loadConfig } from './config/load-config.js';
 import { parsePushEvent } from './core/push-event.js';
 
@@ -29,6 +28,17 @@ export interface GuardOptions {
 }
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
+
+let composer: Promise<Composer> | undefined;
+
+/**
+ * The report layer is a sibling file of the bundle, imported on the first notification of an
+ * environment: a silent deployable push never loads it (npm run bench: cold start).
+ */
+const loadComposer = (): Promise<Composer> => {
+  composer ??= import('./adapters/notification-composer.js').then((module) => module.createComposer());
+  return composer;
+};
 
 const clientConfig = (config: GuardConfig, endpoint: string | undefined, maxAttempts: number, requestTimeoutMs: number) => ({
   region: config.region,
@@ -75,7 +85,7 @@ export const createDeps = (env: Env, options: GuardOptions = {}): GuardDeps => {
       config.topicArn,
     ),
     chat,
-    composer: createComposer(),
+    composer: loadComposer,
     logger: createJsonLogger(write),
     metrics: createEmfMetrics(config.metricsNamespace, write),
   };

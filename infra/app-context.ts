@@ -54,6 +54,8 @@ export const CONTEXT_KEYS = {
   memorySize: 'memorySize',
   /** Reserved concurrency. Default 5. */
   reservedConcurrency: 'reservedConcurrency',
+  /** Source-mapped stack traces (`--enable-source-maps`; slower cold starts). Default `false`. */
+  sourceMaps: 'sourceMaps',
   /** Run the AWS Solutions checks (cdk-nag) on synth. Default `true`. */
   nag: 'nag',
 } as const;
@@ -175,6 +177,7 @@ export const readAppSettings = (read: ContextReader): AppSettings => {
     logRetention: retention(read),
     memorySize: integer(read, CONTEXT_KEYS.memorySize),
     reservedConcurrency: integer(read, CONTEXT_KEYS.reservedConcurrency),
+    sourceMaps: flag(read, CONTEXT_KEYS.sourceMaps),
   });
   return {
     stackName: text(read, CONTEXT_KEYS.stackName) ?? 'EcrLambdaGuard',

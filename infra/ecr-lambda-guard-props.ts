@@ -116,9 +116,17 @@ export interface EcrLambdaGuardProps {
    * Reserved concurrency. ECR allows 10 `PutImage` calls per second per account and Region, shared
    * with `docker push`; each check makes at most two among several sequential reads, so five
    * concurrent checks keep at most ten tag writes in flight and a sustained rate well below the
-   * quota. Excess events wait in Lambda's async queue. Lambda keeps 10 executions unreserved, so
-   * the account's concurrency quota must be at least 10 plus this value.
+   * quota. Excess events wait in Lambda's async queue. Lambda keeps 100 executions unreserved
+   * (PutFunctionConcurrency), so the account's concurrency quota must be at least 100 plus this value.
    * @default 5
    */
   readonly reservedConcurrency?: number;
+  /**
+   * Runs the function with `--enable-source-maps`, so stack traces in CloudWatch name source files
+   * and lines. Node then parses the handler's source map at every cold start, which costs more than
+   * the guard's own code (`npm run bench`: cold start with and without); without it, traces name
+   * positions in the minified bundle and `npm run symbolicate` maps them back with the asset's maps.
+   * @default false
+   */
+  readonly sourceMaps?: boolean;
 }

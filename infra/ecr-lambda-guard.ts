@@ -146,7 +146,7 @@ export class EcrLambdaGuard extends Construct {
       retryAttempts: ASYNC_RETRY_ATTEMPTS,
       maxEventAge: ASYNC_MAX_EVENT_AGE,
       onFailure: new destinations.SqsDestination(this.failureQueue),
-      environment: guardEnvironment(settings, this.topic.topicArn, slackVariables),
+      environment: guardEnvironment(settings, this.topic.topicArn, slackVariables, props.sourceMaps ?? false),
     });
 
     const repositoryArns = repositoryArnResourceNames(settings.watched).map((name) =>

@@ -3,20 +3,31 @@ import { LAMBDA_BUNDLE_OPTIONS } from './bundle-options.js';
 
 /** The handler's file name inside the asset (`<file>.handler` in the function's configuration). */
 export const HANDLER_FILE = 'on-ecr-push.mjs';
-/** The SSM reader, a second file loaded only when the Slack webhook lives in SSM. */
+/** The SSM reader, a sibling file loaded only when the Slack webhook lives in SSM. */
 export const SSM_READER_FILE = 'ssm-parameter-reader.mjs';
+/** The report layer behind the notification composer, a sibling file loaded only when someone is notified. */
+export const COMPOSER_FILE = 'notification-composer.mjs';
 
-// Keeps the SSM client out of the handler's file: the dynamic import stays a relative import of
-// the sibling file the second entry point writes.
-const ssmReaderAsSibling: Plugin = {
-  name: 'ssm-reader-as-sibling',
+/** Modules the handler imports on demand, each built as a sibling file of its own. */
+const ON_DEMAND: Readonly<Record<string, string>> = {
+  [SSM_READER_FILE]: 'functions/adapters/ssm-parameter-reader.ts',
+  [COMPOSER_FILE]: 'functions/adapters/notification-composer.ts',
+};
+
+// Keeps on-demand modules out of the handler's file: each dynamic import stays a relative import
+// of the sibling file its own entry point writes, so a cold start reads only what it runs.
+const onDemandAsSiblings: Plugin = {
+  name: 'on-demand-as-siblings',
   setup(build) {
-    build.onResolve({ filter: /\/ssm-parameter-reader\.js$/ }, () => ({ path: `./${SSM_READER_FILE}`, external: true }));
+    build.onResolve({ filter: /\/(ssm-parameter-reader|notification-composer)\.js$/ }, (args) => {
+      const file = `${args.path.slice(args.path.lastIndexOf('/') + 1).replace(/\.js$/, '')}.mjs`;
+      return { path: `./${file}`, external: true };
+    });
   },
 };
 
 /**
- * The esbuild builds that make the Lambda asset (one folder, two ESM files): used by the project
+ * The esbuild builds that make the Lambda asset (one folder: the handler and its on-demand siblings): used by the project
  * build, the local stack and the CDK construct alike, so what is tested is what is deployed.
  */
 export const lambdaBuilds = (root: string, outdir: string): BuildOptions[] => {
@@ -32,8 +43,12 @@ export const lambdaBuilds = (root: string, outdir: string): BuildOptions[] => {
     {
       ...shared,
       entryPoints: { [HANDLER_FILE.replace('.mjs', '')]: 'functions/on-ecr-push.lambda.ts' },
-      plugins: [ssmReaderAsSibling],
+      plugins: [onDemandAsSiblings],
     },
-    { ...shared, entryPoints: { [SSM_READER_FILE.replace('.mjs', '')]: 'functions/adapters/ssm-parameter-reader.ts' } },
+    ...Object.entries(ON_DEMAND).map(([file, entry]) => ({
+      ...shared,
+      entryPoints: { [file.replace('.mjs', '')]: entry },
+      plugins: [onDemandAsSiblings],
+    })),
   ];
 };

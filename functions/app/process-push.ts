@@ -31,7 +31,11 @@ export interface GuardDeps {
   readonly notifier: Notifier;
   /** `null` when no Slack webhook is configured. */
   readonly chat: ChatPoster | null;
-  readonly composer: Composer;
+  /**
+   * Loads the composer on first use: most pushes are deployable and silent, so the report layer
+   * (explanations, remedies, renderers) is loaded only when someone is notified.
+   */
+  readonly composer: () => Promise<Composer>;
   readonly logger: Logger;
   readonly metrics: Metrics;
 }
@@ -192,7 +196,7 @@ export const processPush = async (deps: GuardDeps, push: PushEvent): Promise<Pus
       source: `ecr:${push.repository}`,
       tagging: predicted,
     };
-    const message = deps.composer.verdict({ verdict, context, push });
+    const message = (await deps.composer()).verdict({ verdict, context, push });
     // A failed Publish throws: nothing is tagged yet, so Lambda's retry starts clean.
     notificationId = (await deps.notifier.publish(message.sns)).messageId;
     // Slack never fails the check and is not the idempotency marker, so it need not land before the
@@ -316,7 +320,7 @@ const handleFailure = async (deps: GuardDeps, push: PushEvent, error: unknown): 
   let slack: string | null = null;
   // A vanished image is not news; a guard that cannot read or tag is, so it reports those.
   if (guardError.code !== 'IMAGE_NOT_FOUND') {
-    const message = deps.composer.failure({ push, code: guardError.code, message: guardError.message });
+    const message = (await deps.composer()).failure({ push, code: guardError.code, message: guardError.message });
     notificationId = (await deps.notifier.publish(message.sns)).messageId;
     // The composer renders the failure for Slack too; the team's channel must hear of it as well.
     slack = await postToChat(deps, message.slack, push);

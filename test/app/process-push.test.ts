@@ -64,7 +64,7 @@ const harness = (
         return { ok: true, detail: 'ok' };
       },
     },
-    composer: {
+    composer: async () => ({
       verdict: (input) => {
         verdicts.push(input);
         return real.verdict(input);
@@ -73,7 +73,7 @@ const harness = (
         failures.push(input);
         return real.failure(input);
       },
-    },
+    }),
     logger: {
       info: (message, fields = {}) => logs.push({ level: 'INFO', message, fields }),
       warn: (message, fields = {}) => logs.push({ level: 'WARN', message, fields }),

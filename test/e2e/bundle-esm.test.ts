@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -102,7 +102,10 @@ describe('the built bundle loads as real ESM, as the Lambda Node.js runtime load
 
       let bundleUrl = pathToFileURL(BUNDLE).href;
       if (copy) {
-        copyFileSync(BUNDLE, join(dir, 'on-ecr-push.mjs'));
+        // The asset folder as Lambda unpacks it: the handler and its on-demand siblings, no node_modules.
+        for (const file of readdirSync(dirname(BUNDLE)).filter((name) => name.endsWith('.mjs'))) {
+          copyFileSync(join(dirname(BUNDLE), file), join(dir, file));
+        }
         bundleUrl = pathToFileURL(join(dir, 'on-ecr-push.mjs')).href;
       }
       writeFileSync(join(dir, 'entry.mjs'), runtimeEntry(bundleUrl));

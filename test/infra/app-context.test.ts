@@ -43,6 +43,7 @@ describe('readAppSettings', () => {
       logRetentionDays: '90',
       memorySize: '1024',
       reservedConcurrency: '3',
+      sourceMaps: 'true',
       nag: 'false',
     };
     // Act
@@ -73,6 +74,7 @@ describe('readAppSettings', () => {
         logRetention: logs.RetentionDays.THREE_MONTHS,
         memorySize: 1024,
         reservedConcurrency: 3,
+        sourceMaps: true,
       },
     });
     // Every documented key is exercised (the secret alternative in the next test).

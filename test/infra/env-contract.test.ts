@@ -38,6 +38,7 @@ beforeAll(() => {
         provenanceMaxBytes: 0,
         metricsNamespace: 'Platform/Guard',
         slackWebhook: { secretId: 'guard/slack-webhook' },
+        sourceMaps: true,
       },
     },
     fast,
@@ -46,13 +47,18 @@ beforeAll(() => {
 });
 
 describe('the env-var contract between infra/ and functions/', () => {
+  it('runs with source-mapped stack traces only when asked to', () => {
+    expect(functionEnvironment(defaults.template).NODE_OPTIONS).toBeUndefined();
+    expect(functionEnvironment(configured.template).NODE_OPTIONS).toBe('--enable-source-maps');
+  });
+
   it('sets every name in ENV (the Slack pair as alternatives) and nothing outside it but NODE_OPTIONS', () => {
     const slack = new Set<string>([ENV.SLACK_WEBHOOK_SECRET_ID, ENV.SLACK_WEBHOOK_PARAMETER]);
     const always: readonly string[] = Object.values(ENV).filter((name) => !slack.has(name));
     for (const guard of [defaults, configured, withParameter]) {
-      const names = Object.keys(functionEnvironment(guard.template));
-      expect(names).toEqual(expect.arrayContaining([...always, 'NODE_OPTIONS']));
-      expect(names.filter((name) => !always.includes(name) && name !== 'NODE_OPTIONS').length).toBeLessThanOrEqual(1);
+      const names = Object.keys(functionEnvironment(guard.template)).filter((name) => name !== 'NODE_OPTIONS');
+      expect(names).toEqual(expect.arrayContaining([...always]));
+      expect(names.filter((name) => !always.includes(name)).length).toBeLessThanOrEqual(1);
     }
     const union = new Set(
       [defaults, configured, withParameter].flatMap((guard) => Object.keys(functionEnvironment(guard.template))),
@@ -75,7 +81,6 @@ describe('the env-var contract between infra/ and functions/', () => {
       [ENV.EXCLUDE_REPOSITORIES]: '',
       [ENV.PROVENANCE_MAX_BYTES]: '1048576',
       [ENV.METRICS_NAMESPACE]: 'EcrLambdaGuard',
-      NODE_OPTIONS: '--enable-source-maps',
     });
     const config = loadConfig(env);
     expect(config).toMatchObject({

@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AssetManifest } from '../../infra/plain-template.js';
 import { LAMBDA_BUNDLE_OPTIONS } from '../../scripts/bundle-options.js';
-import { SSM_READER_FILE } from '../../scripts/lambda-build.js';
+import { COMPOSER_FILE, SSM_READER_FILE } from '../../scripts/lambda-build.js';
 import { functionEnvironment, type SynthesisedGuard, synthGuard } from './synth-guard.js';
 
 // The one test that bundles for real: the asset CloudFormation would deploy, loaded the way the
@@ -86,14 +86,18 @@ const invokeBundle = (event: unknown): { exportType: string; outcome?: unknown; 
 };
 
 describe('the synthesised Lambda asset', () => {
-  it('holds the handler bundle named by the handler setting, the on-demand SSM reader, and their source maps', () => {
+  it('holds the handler bundle named by the handler setting, its on-demand siblings, and their source maps', () => {
     const { module } = handlerParts();
-    expect(readdirSync(assetDir).sort()).toStrictEqual([
-      `${module}.mjs`,
-      `${module}.mjs.map`,
-      SSM_READER_FILE,
-      `${SSM_READER_FILE}.map`,
-    ]);
+    expect(readdirSync(assetDir).sort()).toStrictEqual(
+      [
+        `${module}.mjs`,
+        `${module}.mjs.map`,
+        SSM_READER_FILE,
+        `${SSM_READER_FILE}.map`,
+        COMPOSER_FILE,
+        `${COMPOSER_FILE}.map`,
+      ].sort(),
+    );
     // The handler is byte for byte what the project build writes to dist/lambda, which the local tests run.
     expect(readFileSync(join(assetDir, `${module}.mjs`))).toStrictEqual(
       readFileSync(new URL(`../../dist/lambda/${module}.mjs`, import.meta.url)),
@@ -108,7 +112,8 @@ describe('the synthesised Lambda asset', () => {
   it('is built for the runtime it is deployed on', () => {
     expect(runtime).toBe('nodejs22.x');
     expect(`nodejs${LAMBDA_BUNDLE_OPTIONS.target.replace(/^node/, '')}.x`).toBe(runtime);
-    expect(functionEnvironment(guard.template).NODE_OPTIONS).toBe('--enable-source-maps');
+    // Source maps cost more than the guard's own code at every cold start (npm run bench): off unless asked for.
+    expect(functionEnvironment(guard.template).NODE_OPTIONS).toBeUndefined();
   });
 
   it('imports as real ESM and exports the handler the template names, which answers an event offline', () => {
