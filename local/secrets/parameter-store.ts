@@ -109,14 +109,19 @@ const putParameter = (state: LocalState, body: unknown, now: number): unknown =>
   return { Version: parameter.version, Tier: 'Standard' };
 };
 
-/** Runs one SSM operation (GetParameter, PutParameter). */
+const OPERATIONS: Readonly<Record<string, (state: LocalState, body: unknown, now: number) => unknown>> = {
+  GetParameter: (state, body) => getParameter(state, body),
+  PutParameter: putParameter,
+};
+
+/** The SSM operations the local endpoint implements. */
+export const SSM_OPERATIONS: readonly string[] = Object.keys(OPERATIONS);
+
+/** Runs one SSM operation. */
 export const handleParameterStore = (state: LocalState, operation: string, body: unknown, now: number): unknown => {
-  switch (operation) {
-    case 'GetParameter':
-      return getParameter(state, body);
-    case 'PutParameter':
-      return putParameter(state, body, now);
-    default:
-      throw new ServiceError('UnknownOperationException', `The local endpoint does not implement SSM operation ${operation}`);
+  const run = OPERATIONS[operation];
+  if (run === undefined) {
+    throw new ServiceError('UnknownOperationException', `The local endpoint does not implement SSM operation ${operation}`);
   }
+  return run(state, body, now);
 };

@@ -82,17 +82,22 @@ const getSecretValue = (state: LocalState, body: unknown): unknown => {
   };
 };
 
-/** Runs one Secrets Manager operation (CreateSecret, GetSecretValue). */
+const OPERATIONS: Readonly<Record<string, (state: LocalState, body: unknown, now: number) => unknown>> = {
+  CreateSecret: createSecret,
+  GetSecretValue: (state, body) => getSecretValue(state, body),
+};
+
+/** The Secrets Manager operations the local endpoint implements. */
+export const SECRETS_MANAGER_OPERATIONS: readonly string[] = Object.keys(OPERATIONS);
+
+/** Runs one Secrets Manager operation. */
 export const handleSecretsManager = (state: LocalState, operation: string, body: unknown, now: number): unknown => {
-  switch (operation) {
-    case 'CreateSecret':
-      return createSecret(state, body, now);
-    case 'GetSecretValue':
-      return getSecretValue(state, body);
-    default:
-      throw new ServiceError(
-        'UnknownOperationException',
-        `The local endpoint does not implement Secrets Manager operation ${operation}`,
-      );
+  const run = OPERATIONS[operation];
+  if (run === undefined) {
+    throw new ServiceError(
+      'UnknownOperationException',
+      `The local endpoint does not implement Secrets Manager operation ${operation}`,
+    );
   }
+  return run(state, body, now);
 };
