@@ -3,6 +3,9 @@ import { readFileSync } from 'node:fs';
 /** Where `npm run bench -- --json` output is kept, the record this page is written from. */
 export const BENCH_RESULTS = 'docs/bench/latest.json';
 
+/** The command that writes {@link BENCH_RESULTS}. */
+export const BENCH_COMMAND = `npm run -s bench -- --json > ${BENCH_RESULTS}`;
+
 interface Figure {
   readonly medianMs: number;
   readonly p90Ms: number;
@@ -21,7 +24,13 @@ interface Waves {
 
 /** The parts of `bench/run.ts`'s JSON this page reads. */
 interface BenchResults {
-  readonly machine: { readonly node: string; readonly cpus: number; readonly cpuModel: string; readonly loadAverage: string };
+  readonly machine: {
+    readonly node: string;
+    readonly cpus: number;
+    readonly cpuModel: string;
+    readonly memoryGb: number;
+    readonly loadAverage: number;
+  };
   readonly bundleBytes: number;
   readonly bundleGzipBytes: number;
   readonly bundleBudgetBytes: number;
@@ -51,6 +60,8 @@ interface BenchResults {
   };
   readonly peakRssMb: number;
   readonly cost: {
+    readonly formula: string;
+    readonly configuredMemoryMb: number;
     readonly lines: readonly {
       readonly name: string;
       readonly totalUsdPerMillionPushes: number;
@@ -75,12 +86,15 @@ export const performanceMarkdown = (results: BenchResults = JSON.parse(readFileS
   };
   const m = results.machine;
   return [
-    '<!-- Generated from docs/bench/latest.json by `npm run docs`. To refresh: `npm run -s bench -- --json > docs/bench/latest.json && npm run docs`. -->',
+    `<!-- Generated from ${BENCH_RESULTS} by \`npm run docs\`. To refresh: \`${BENCH_COMMAND} && npm run docs\`. -->`,
     '# Performance',
     '',
-    `Measured by \`npm run bench\` on Node ${m.node}, ${m.cpus} × ${m.cpuModel} (load average ${m.loadAverage} at`,
-    `start; the whole run took ${results.benchSeconds} s). Every timing is set against a baseline measured in the same run,`,
-    'so the ratios hold on a busy machine even when the milliseconds do not.',
+    `Measured with \`${BENCH_COMMAND}\` on Node ${m.node}, ${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GB of memory (load`,
+    `average ${m.loadAverage} at start, on a machine shared with other work; the whole run took ${results.benchSeconds} s).`,
+    '`npm run bench` builds the Lambda asset from the current sources and measures it; with `--json` it',
+    'prints the figures as one JSON object on stdout (progress goes to stderr), and `npm run docs` writes',
+    'this page from that record. Every timing is set against a baseline measured in the same run, so the',
+    'ratios hold on a busy machine even when the milliseconds do not.',
     '',
     '## Bundle',
     '',
@@ -136,8 +150,9 @@ export const performanceMarkdown = (results: BenchResults = JSON.parse(readFileS
     '',
     '## Round trips per verdict',
     '',
-    `${results.latencyMsPerCall} ms injected per AWS call; a wave is a set of calls made at once, so the wall time is`,
-    'the number of waves times the latency.',
+    `${results.latencyMsPerCall} ms injected per AWS call on the local endpoint; a wave is a set of calls made at once, counted`,
+    "in the endpoint's call log. The waves set the floor of the wall time (waves × latency); the rest of the",
+    "wall time is the handler's own work and the local endpoint's, on this machine.",
     '',
     '| Scenario | Waves | Calls | Wall (in latencies) | Target |',
     '| --- | --- | --- | --- | --- |',
@@ -156,12 +171,18 @@ export const performanceMarkdown = (results: BenchResults = JSON.parse(readFileS
     '',
     '## Cost',
     '',
+    `Lambda on Arm at ${results.cost.configuredMemoryMb} MB (the construct's memory) unless the row says otherwise, us-east-1, first`,
+    'pricing tier, free tier not deducted. A BuildKit push emits three events: the two untagged children are',
+    'skipped without an AWS call, and the index is checked.',
+    '',
     '| Workload | Per million pushes, warm | If every push were a cold start |',
     '| --- | --- | --- |',
     ...results.cost.lines.map(
       (line) =>
         `| ${line.name} | $${line.totalUsdPerMillionPushes.toFixed(2)} | +$${line.coldStartUsdPerMillionPushes.toFixed(2)} |`,
     ),
+    '',
+    `Formula: ${results.cost.formula}.`,
     '',
   ].join('\n');
 };
