@@ -15,6 +15,7 @@ const serve = async (args: string[]): Promise<number> => {
       state: { type: 'string' },
       arch: { type: 'string', multiple: true, default: [] },
       'notify-on-deployable': { type: 'boolean', default: false },
+      'no-guard': { type: 'boolean', default: false },
     },
   });
   const port = Number(values.port);
@@ -27,6 +28,8 @@ const serve = async (args: string[]): Promise<number> => {
       ...(values['notify-on-deployable'] ? { GUARD_NOTIFY_ON_DEPLOYABLE: 'true' } : {}),
     },
     write: (line) => process.stdout.write(`  log ${line}\n`),
+    // Pushes are accepted and their events dropped: a registry the guard never saw (run `audit` on it).
+    deliverEvents: !values['no-guard'],
     endpoint: { port, ...(values.state === undefined ? {} : { stateDir: values.state }) },
   });
   const { endpoint } = guard.stack;
@@ -44,7 +47,9 @@ const serve = async (args: string[]): Promise<number> => {
   process.stdout.write(
     [
       `ecr-lambda-guard local stack listening on ${endpoint.url}`,
-      `  ECR, SNS, Secrets Manager and SSM APIs; the guard runs on every push.`,
+      values['no-guard']
+        ? '  ECR, SNS, Secrets Manager, SSM and Lambda APIs; --no-guard: pushes reach nobody (run `audit`).'
+        : '  ECR, SNS, Secrets Manager, SSM and Lambda APIs; the guard runs on every push.',
       `  export AWS_ENDPOINT_URL=${endpoint.url} AWS_REGION=${endpoint.region} AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x`,
       `  ecr-lambda-guard local push examples/seed-v7 orders-service:v7 --endpoint ${endpoint.url}`,
       `  aws --endpoint-url ${endpoint.url} ecr describe-images --repository-name orders-service`,
@@ -98,5 +103,7 @@ export const runLocal = async (args: string[]): Promise<number> => {
   const [sub, ...rest] = args;
   if (sub === 'serve') return serve(rest);
   if (sub === 'push') return push(rest);
-  throw new UsageError('usage: local serve [--port N] [--state DIR] | local push <source> <repo>:<tag> [--endpoint URL]');
+  throw new UsageError(
+    'usage: local serve [--port N] [--state DIR] [--no-guard] | local push <source> <repo>:<tag> [--endpoint URL]',
+  );
 };

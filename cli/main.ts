@@ -7,7 +7,7 @@ const HELP = `ecr-lambda-guard — will AWS Lambda accept this container image?
 
 Usage:
   ecr-lambda-guard inspect <source> [--json] [--arch x86_64|arm64] [--strict] [--blobs DIR]
-  ecr-lambda-guard local serve [--port N] [--state DIR]
+  ecr-lambda-guard local serve [--port N] [--state DIR] [--no-guard]
   ecr-lambda-guard local push <oci-layout-or-archive>[:ref] <repo>:<tag> [--endpoint URL]
   ecr-lambda-guard demo
   ecr-lambda-guard --help | --version

@@ -1,7 +1,7 @@
 import type { FaultKind } from './faults.js';
 
 /** Which front door a call came through. */
-export type CallService = 'ecr' | 'sns' | 'secretsmanager' | 'ssm' | 'blob' | 'slack' | 'unknown';
+export type CallService = 'ecr' | 'lambda' | 'sns' | 'secretsmanager' | 'ssm' | 'blob' | 'slack' | 'unknown';
 
 /**
  * One request as the endpoint saw it. `startedAt`/`endedAt` are `performance.now()` milliseconds of the

@@ -1,6 +1,6 @@
 import { assertNever } from '../functions/core/assert-never.js';
 import type { FaultFailure } from './faults.js';
-import { jsonErrorReply, type Reply, s3ErrorReply, textReply, xmlErrorReply } from './http-reply.js';
+import { jsonErrorReply, type Reply, restJsonErrorReply, s3ErrorReply, textReply, xmlErrorReply } from './http-reply.js';
 import type { Route } from './request-route.js';
 
 /** The throttling or 5xx answer each front door gives when a fault rule says so. */
@@ -13,6 +13,10 @@ export const faultReply = (route: Route, failure: FaultFailure, requestId: strin
         route.service === 'ecr' ? 'ServerException' : route.service === 'ssm' ? 'InternalServerError' : 'InternalServiceError';
       return jsonErrorReply(code, 'The local endpoint simulated a server error.', failure.status, requestId);
     }
+    case 'rest':
+      return throttle
+        ? restJsonErrorReply('TooManyRequestsException', 'Rate exceeded', 429, requestId)
+        : restJsonErrorReply('ServiceException', 'The local endpoint simulated a server error.', failure.status, requestId);
     case 'query':
       if (throttle) return xmlErrorReply('Throttling', 'Rate exceeded', 400, requestId);
       return xmlErrorReply(

@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import type { Context } from 'aws-lambda';
 import { ENV } from '../functions/config/env-names.js';
 import { buildEventPattern } from '../functions/config/event-pattern.js';
 import { FUNCTION_DEFAULTS } from '../functions/config/function-defaults.js';
@@ -35,6 +37,11 @@ export interface GuardStackOptions {
   readonly requestTimeoutMs?: number;
   /** How long the guard keeps retrying a tag write (default 20 s); tests shorten it. */
   readonly tagRetryBudgetMs?: number;
+  /**
+   * False starts with push events dropped before they reach the guard (`local serve --no-guard`):
+   * the way to fill a registry the guard never saw, or to lose one event. Default true.
+   */
+  readonly deliverEvents?: boolean;
 }
 
 /** A running local stack with the guard deployed on it. */
@@ -45,6 +52,12 @@ export interface GuardStack {
   readonly env: Readonly<Record<string, string>>;
   /** The guard's JSON log lines. */
   readonly logs: string[];
+  /** Events the rule matched while delivery was off: never seen by the guard. */
+  readonly dropped: readonly unknown[];
+  /** Turns the delivery of push events to the guard on or off (a lost event, a pre-existing registry). */
+  setEventDelivery(on: boolean): void;
+  /** Invokes the guard directly with any event (a scheduled sweep), as Lambda's Invoke would. */
+  invoke(event: unknown): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -92,10 +105,16 @@ export const startGuardStack = async (options: GuardStackOptions = {}): Promise<
   const pattern = buildEventPattern({ includeRepositories: config.includeRepositories, guardTagSuffixes: config.guardSuffixes });
 
   let handler: LambdaHandler | undefined;
+  let deliver = options.deliverEvents !== false;
+  const dropped: unknown[] = [];
   const stack = await startLocalStack({
     pattern,
     handler: (event, context) => {
       if (handler === undefined) throw new Error('the guard is not deployed yet');
+      if (!deliver && (event as { source?: unknown }).source === 'aws.ecr') {
+        dropped.push(event);
+        return Promise.resolve({ kind: 'dropped' });
+      }
       return handler(event, context);
     },
     // The deployed function's timeout (infra/guard-settings.ts: one minute), not Lambda's 3-second
@@ -132,5 +151,25 @@ export const startGuardStack = async (options: GuardStackOptions = {}): Promise<
     ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
     ...(options.tagRetryBudgetMs === undefined ? {} : { tagRetryBudgetMs: options.tagRetryBudgetMs }),
   });
-  return { stack, topicArn, env, logs, close: () => stack.close() };
+  const deployed = handler;
+  return {
+    stack,
+    topicArn,
+    env,
+    logs,
+    dropped,
+    setEventDelivery: (on) => {
+      deliver = on;
+    },
+    invoke: async (event) => {
+      const deadline = Date.now() + FUNCTION_DEFAULTS.timeoutSeconds * 1000;
+      const context = {
+        functionName: 'ecr-lambda-guard',
+        awsRequestId: randomUUID(),
+        getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+      } as Partial<Context> as Context;
+      return deployed(event, context);
+    },
+    close: () => stack.close(),
+  };
 };

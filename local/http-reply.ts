@@ -32,6 +32,22 @@ export const jsonErrorReply = (
   errorCode: code,
 });
 
+/** A restJson1 answer (Lambda): plain JSON with the operation's HTTP status. */
+export const restJsonReply = (value: unknown, status: number, requestId: string): Reply => ({
+  status,
+  headers: { 'content-type': 'application/json', 'x-amzn-requestid': requestId },
+  body: Buffer.from(JSON.stringify(value), 'utf8'),
+  errorCode: null,
+});
+
+/** A restJson1 error as Lambda sends it: `x-amzn-errortype` and `{"Type", "Message"}`. */
+export const restJsonErrorReply = (code: string, message: string, status: number, requestId: string): Reply => ({
+  status,
+  headers: { 'content-type': 'application/json', 'x-amzn-requestid': requestId, 'x-amzn-errortype': code },
+  body: Buffer.from(JSON.stringify({ Type: status >= 500 ? 'Service' : 'User', Message: message }), 'utf8'),
+  errorCode: code,
+});
+
 /** A query-protocol (XML) success. */
 export const xmlReply = (document: string, requestId: string): Reply => ({
   status: 200,

@@ -11,6 +11,13 @@ export type Route =
   | { readonly kind: 'admin'; readonly path: string }
   | { readonly kind: 'json'; readonly service: 'ecr' | 'secretsmanager' | 'ssm'; readonly operation: string }
   | { readonly kind: 'query'; readonly service: 'sns'; readonly operation: string; readonly params: QueryParams }
+  | {
+      readonly kind: 'rest';
+      readonly service: 'lambda';
+      readonly operation: 'CreateFunction' | 'ListFunctions' | 'GetFunction';
+      /** The `{FunctionName}` path member of GetFunction. */
+      readonly functionName: string | null;
+    }
   | { readonly kind: 'blob'; readonly repository: string; readonly digest: string }
   | { readonly kind: 'slack'; readonly hookId: string }
   | { readonly kind: 'certificate' }
@@ -27,6 +34,7 @@ export const routeName = (route: Route): { service: CallService; operation: stri
   switch (route.kind) {
     case 'json':
     case 'query':
+    case 'rest':
       return { service: route.service, operation: route.operation };
     case 'blob':
       return { service: 'blob', operation: 'GetBlob' };
@@ -43,6 +51,20 @@ export const routeName = (route: Route): { service: CallService; operation: stri
   }
 };
 
+/** The Lambda API's REST paths (version 2015-03-31) for the operations the endpoint implements. */
+const lambdaRoute = (method: string, path: string): Route | null => {
+  const prefix = '/2015-03-31/functions';
+  if (!path.startsWith(prefix)) return null;
+  const rest = path.slice(prefix.length).replace(/^\//, '');
+  if (rest === '' && method === 'POST')
+    return { kind: 'rest', service: 'lambda', operation: 'CreateFunction', functionName: null };
+  if (rest === '' && method === 'GET') return { kind: 'rest', service: 'lambda', operation: 'ListFunctions', functionName: null };
+  if (/^[^/]+$/.test(rest) && method === 'GET') {
+    return { kind: 'rest', service: 'lambda', operation: 'GetFunction', functionName: decodeURIComponent(rest) };
+  }
+  return { kind: 'unknown', reason: `the local endpoint does not implement Lambda ${method} ${path}` };
+};
+
 /** Classifies a request. */
 export const routeRequest = (request: IncomingMessage, url: URL, body: Buffer): Route => {
   const path = url.pathname;
@@ -55,6 +77,8 @@ export const routeRequest = (request: IncomingMessage, url: URL, body: Buffer): 
   }
   if (path.startsWith('/_slack/')) return { kind: 'slack', hookId: decodeURIComponent(path.slice('/_slack/'.length)) };
   if (path === '/_sns/SimpleNotificationService-local.pem') return { kind: 'certificate' };
+  const lambda = lambdaRoute(request.method ?? 'GET', path);
+  if (lambda !== null) return lambda;
   const target = request.headers['x-amz-target'];
   if (typeof target === 'string') {
     for (const [prefix, service] of JSON_TARGETS) {

@@ -12,7 +12,18 @@ import { handleEcr } from './ecr/ecr-service.js';
 import { createEventBus, type EventBridgeEvent, type EventBus } from './event-bus.js';
 import { faultReply } from './fault-reply.js';
 import { createFaults, type FaultKind, type Faults } from './faults.js';
-import { jsonErrorReply, jsonReply, type Reply, textReply, writeReply, xmlErrorReply, xmlReply } from './http-reply.js';
+import {
+  jsonErrorReply,
+  jsonReply,
+  type Reply,
+  restJsonErrorReply,
+  restJsonReply,
+  textReply,
+  writeReply,
+  xmlErrorReply,
+  xmlReply,
+} from './http-reply.js';
+import { createFunction, type FunctionStore, getFunction, listFunctions } from './lambda/lambda-functions.js';
 import { type Route, routeName, routeRequest } from './request-route.js';
 import { handleParameterStore } from './secrets/parameter-store.js';
 import { handleSecretsManager } from './secrets/secrets-manager.js';
@@ -134,6 +145,8 @@ export const startLocalEndpoint = async (options: LocalEndpointOptions = {}): Pr
     options.putImageRateLimit === true ? 10 : typeof options.putImageRateLimit === 'number' ? options.putImageRateLimit : 0;
   const putImageLimiter = rate > 0 ? createTokenBucket(rate) : null;
   const signingKey = randomBytes(32).toString('hex');
+  /** Lambda functions (memory only: `--state` persists ECR, SNS and secrets, not functions). */
+  const functions: FunctionStore = new Map();
 
   let pendingEmits = 0;
   let emitWaiters: (() => void)[] = [];
@@ -200,6 +213,33 @@ export const startLocalEndpoint = async (options: LocalEndpointOptions = {}): Pr
           if (isServiceError(error)) return jsonErrorReply(error.code, error.message, error.status, requestId, error.extra);
           const code = route.service === 'ecr' ? 'ServerException' : 'InternalServiceError';
           return jsonErrorReply(code, `Local endpoint bug: ${String(error)}`, 500, requestId);
+        }
+      }
+      case 'rest': {
+        try {
+          const operation = route.operation;
+          switch (operation) {
+            case 'CreateFunction': {
+              const parsed = parseJsonBody(body);
+              if (!parsed.ok)
+                return restJsonErrorReply(
+                  'InvalidRequestContentException',
+                  'Could not parse request body into json',
+                  400,
+                  requestId,
+                );
+              return restJsonReply(createFunction(state, functions, parsed.value, Date.now()), 201, requestId);
+            }
+            case 'ListFunctions':
+              return restJsonReply(listFunctions(functions, url.searchParams), 200, requestId);
+            case 'GetFunction':
+              return restJsonReply(getFunction(state, functions, route.functionName ?? ''), 200, requestId);
+            default:
+              return assertNever(operation, 'Lambda operation');
+          }
+        } catch (error) {
+          if (isServiceError(error)) return restJsonErrorReply(error.code, error.message, error.status, requestId);
+          return restJsonErrorReply('ServiceException', `Local endpoint bug: ${String(error)}`, 500, requestId);
         }
       }
       case 'query':
@@ -274,7 +314,7 @@ export const startLocalEndpoint = async (options: LocalEndpointOptions = {}): Pr
         invocationId: typeof invocation === 'string' ? invocation : null,
       });
     };
-    if (route.kind === 'json' || route.kind === 'query') {
+    if (route.kind === 'json' || route.kind === 'query' || route.kind === 'rest') {
       const problem = authProblem(request, url);
       if (problem !== null) {
         const reply = authReply(route, problem, requestId);

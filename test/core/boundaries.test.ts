@@ -92,6 +92,12 @@ const PROBES = [
     messages: ['functions/ is what ships in the Lambda bundle'],
   },
   {
+    folder: 'functions/adapters',
+    lines: ["import { LambdaClient } from '@aws-sdk/client-lambda';"],
+    use: '[LambdaClient]',
+    messages: ["The Lambda SDK client is the CLI's (audit --functions)"],
+  },
+  {
     folder: 'functions/config',
     lines: ["import type { BuildOptions } from 'esbuild';"],
     use: '[] as BuildOptions[]',

@@ -204,6 +204,199 @@ describe('the real AWS CLI against the local endpoint', { timeout: 90_000 }, () 
     });
   });
 
+  describe.skipIf(aws === null)('the ECR reads audit and the sweep use (paginated, filtered)', () => {
+    const repositories = ['audit/a', 'audit/b', 'audit/c'];
+    const tags = ['t1', 't2', 't3', 't4', 't5'];
+    const untagged = imageManifest({ seed: 'audit-untagged' });
+
+    it('creates three repositories and pushes five tagged images and an untagged one', async () => {
+      // Act
+      for (const name of repositories) await json(['ecr', 'create-repository', '--repository-name', name]);
+      for (const [index, tag] of tags.entries()) {
+        const file = join(work, `audit-${tag}.json`);
+        writeFileSync(file, imageManifest({ seed: `audit-${index}` }).text);
+        await json([
+          'ecr',
+          'put-image',
+          '--repository-name',
+          'audit/a',
+          '--image-manifest',
+          `file://${file}`,
+          '--image-tag',
+          tag,
+        ]);
+      }
+      const file = join(work, 'audit-untagged.json');
+      writeFileSync(file, untagged.text);
+      await json(['ecr', 'put-image', '--repository-name', 'audit/a', '--image-manifest', `file://${file}`]);
+
+      // Assess
+      expect(endpoint.state.repositories.get('audit/a')?.tags.size).toBe(tags.length);
+    });
+
+    it.each([
+      { name: 'follows nextToken across pages of 2', args: ['--page-size', '2'], count: 4, next: false },
+      { name: 'stops after --max-items 2 and hands back a token', args: ['--max-items', '2'], count: 2, next: true },
+    ])('describe-repositories $name', async ({ args, count, next }) => {
+      // Act
+      const listed = await json(['ecr', 'describe-repositories', ...args]);
+
+      // Assess: cli/app from the suite above plus the three audit repositories, in name order
+      const names = (listed.repositories as { repositoryName: string }[]).map((repository) => repository.repositoryName);
+      expect(names).toHaveLength(count);
+      expect(names).toEqual([...names].sort());
+      expect(listed.NextToken !== undefined).toBe(next);
+    });
+
+    it.each([
+      { tagStatus: 'TAGGED', expected: 5 },
+      { tagStatus: 'UNTAGGED', expected: 1 },
+      { tagStatus: 'ANY', expected: 6 },
+    ])('list-images --filter tagStatus=$tagStatus pages of 2 return $expected ids', async ({ tagStatus, expected }) => {
+      // Act
+      const listed = await json([
+        'ecr',
+        'list-images',
+        '--repository-name',
+        'audit/a',
+        '--filter',
+        `tagStatus=${tagStatus}`,
+        '--page-size',
+        '2',
+      ]);
+
+      // Assess
+      const ids = listed.imageIds as { imageTag?: string; imageDigest: string }[];
+      expect(ids).toHaveLength(expected);
+      expect(ids.filter((id) => id.imageTag === undefined).map((id) => id.imageDigest)).toEqual(
+        tagStatus === 'TAGGED' ? [] : [sha256(untagged.text)],
+      );
+    });
+
+    it('describe-images --filter tagStatus=TAGGED pages in push order with tags and push times', async () => {
+      // Act
+      const described = await json([
+        'ecr',
+        'describe-images',
+        '--repository-name',
+        'audit/a',
+        '--filter',
+        'tagStatus=TAGGED',
+        '--page-size',
+        '2',
+      ]);
+
+      // Assess
+      const details = described.imageDetails as { imageTags: string[]; imagePushedAt: string }[];
+      expect(details.map((detail) => detail.imageTags)).toEqual(tags.map((tag) => [tag]));
+      const times = details.map((detail) => Date.parse(detail.imagePushedAt));
+      expect(times).toEqual([...times].sort((a, b) => a - b));
+    });
+
+    it('refuses a nextToken the endpoint never issued, as InvalidParameterException', async () => {
+      // Act
+      const result = await run(['ecr', 'list-images', '--repository-name', 'audit/a', '--starting-token', 'bm90LWEtdG9rZW4']);
+
+      // Assess
+      expect(result.code).toBe(254);
+      expect(result.stderr).toContain('InvalidParameterException');
+    });
+  });
+
+  describe.skipIf(aws === null)('Lambda (restJson1): the functions audit --functions reads', () => {
+    const image = imageManifest({ seed: 'lambda-fn' });
+    const uri = (ref: string) => `123456789012.dkr.ecr.us-east-1.amazonaws.com/fn/app${ref}`;
+
+    it('creates an image function and pins the digest its tag names', async () => {
+      // Prepare
+      await json(['ecr', 'create-repository', '--repository-name', 'fn/app']);
+      const file = join(work, 'fn.json');
+      writeFileSync(file, image.text);
+      await json(['ecr', 'put-image', '--repository-name', 'fn/app', '--image-manifest', `file://${file}`, '--image-tag', 'v1']);
+
+      // Act
+      const created = await json([
+        'lambda',
+        'create-function',
+        '--function-name',
+        'orders',
+        '--package-type',
+        'Image',
+        '--code',
+        `ImageUri=${uri(':v1')}`,
+        '--role',
+        'arn:aws:iam::123456789012:role/fn',
+        '--architectures',
+        'arm64',
+      ]);
+      const got = await json(['lambda', 'get-function', '--function-name', 'orders']);
+
+      // Assess
+      expect(created).toMatchObject({ FunctionName: 'orders', PackageType: 'Image', Architectures: ['arm64'] });
+      expect(got.Code).toEqual({ RepositoryType: 'ECR', ImageUri: uri(':v1'), ResolvedImageUri: uri(`@${image.digest}`) });
+    });
+
+    it('lists functions across pages (zip functions included) with --page-size 1', async () => {
+      // Prepare: the smallest zip file there is (an empty end-of-central-directory record)
+      const zip = join(work, 'empty.zip');
+      writeFileSync(zip, Buffer.concat([Buffer.from('504b0506', 'hex'), Buffer.alloc(18)]));
+      await json([
+        'lambda',
+        'create-function',
+        '--function-name',
+        'a-zip',
+        '--runtime',
+        'nodejs22.x',
+        '--handler',
+        'index.handler',
+        '--role',
+        'arn:aws:iam::123456789012:role/fn',
+        '--zip-file',
+        `fileb://${zip}`,
+      ]);
+
+      // Act
+      const listed = await json(['lambda', 'list-functions', '--page-size', '1']);
+
+      // Assess
+      const functions = listed.Functions as { FunctionName: string; PackageType: string }[];
+      expect(functions.map((fn) => [fn.FunctionName, fn.PackageType])).toEqual([
+        ['a-zip', 'Zip'],
+        ['orders', 'Image'],
+      ]);
+    });
+
+    it.each([
+      {
+        name: 'an unknown function',
+        args: ['get-function', '--function-name', 'nope'],
+        code: 'ResourceNotFoundException',
+      },
+      {
+        name: 'an image that is not in the registry',
+        args: [
+          'create-function',
+          '--function-name',
+          'ghost',
+          '--package-type',
+          'Image',
+          '--code',
+          `ImageUri=${uri(':missing')}`,
+          '--role',
+          'arn:aws:iam::123456789012:role/fn',
+        ],
+        code: 'InvalidParameterValueException',
+      },
+    ])('reports $code for $name', async ({ args, code }) => {
+      // Act
+      const result = await run(['lambda', ...args]);
+
+      // Assess
+      expect(result.code).toBe(254);
+      expect(result.stderr).toContain(`An error occurred (${code})`);
+    });
+  });
+
   describe.skipIf(aws === null)('SNS (query protocol, XML)', () => {
     const topicArn = 'arn:aws:sns:us-east-1:123456789012:cli-guard';
 
