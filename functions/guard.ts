@@ -1,12 +1,14 @@
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { createAccountCredentials } from './adapters/account-credentials.js';
 import { createEcrRegistry } from './adapters/ecr-registry.js';
 import { createEmfMetrics } from './adapters/emf-metrics.js';
 import { createJsonLogger } from './adapters/json-logger.js';
 import { createSlackWebhook } from './adapters/slack-webhook.js';
 import { createSnsNotifier } from './adapters/sns-notifier.js';
 import { createWebhookUrlReader } from './adapters/webhook-url-reader.js';
+import type { Registry } from './app/ports.js';
 import { type Composer, type GuardDeps, type PushOutcome, processPush } from './app/process-push.js';
 import { type GuardConfig, loadConfig } from './config/load-config.js';
 import { parsePushEvent } from './core/push-event.js';
@@ -40,8 +42,22 @@ const loadComposer = (): Promise<Composer> => {
   return composer;
 };
 
-const clientConfig = (config: GuardConfig, endpoint: string | undefined, maxAttempts: number, requestTimeoutMs: number) => ({
-  region: config.region,
+/** The guard's dependencies plus the registry of each account and Region an event comes from. */
+export interface GuardRuntime extends GuardDeps {
+  /** The registry of one account and Region: the function's own role at home, the member role elsewhere. */
+  registryFor(account: string, region: string): Registry;
+  /** AssumeRole calls made so far (0 in single-account mode). */
+  sessions(): number;
+}
+
+const clientConfig = (
+  config: GuardConfig,
+  endpoint: string | undefined,
+  maxAttempts: number,
+  requestTimeoutMs: number,
+  region = config.region,
+) => ({
+  region,
   retryMode: 'adaptive' as const,
   maxAttempts,
   // The SDK has no timeout by default: a connection that never answers would hold the invocation
@@ -51,7 +67,7 @@ const clientConfig = (config: GuardConfig, endpoint: string | undefined, maxAtte
 });
 
 /** The composition root: configuration parsed once, clients and adapters built once per cold start. */
-export const createDeps = (env: Env, options: GuardOptions = {}): GuardDeps => {
+export const createDeps = (env: Env, options: GuardOptions = {}): GuardRuntime => {
   const config = loadConfig(env);
   const maxAttempts = options.maxAttempts ?? 3;
   const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
@@ -74,12 +90,53 @@ export const createDeps = (env: Env, options: GuardOptions = {}): GuardDeps => {
           }),
           timeoutMs: requestTimeoutMs,
         });
+  const organization = config.organization;
+  const credentials =
+    organization === null
+      ? null
+      : createAccountCredentials({
+          roleName: organization.memberRoleName,
+          partition: config.topicArn.split(':')[1] ?? 'aws',
+          // STS in the function's own Region (a regional endpoint, as the SDK uses by default).
+          loadAssumeRole: () =>
+            import('./adapters/sts-assume-role.js').then((module) =>
+              module.createAssumeRole({
+                region: config.region,
+                maxAttempts,
+                requestTimeoutMs,
+                ...(config.endpoints.sts === undefined ? {} : { endpoint: config.endpoints.sts }),
+              }),
+            ),
+        });
+  // One client and registry per account and Region, built on the first event from there: each
+  // keeps its own caches (tag policies) and its connections to that Region's endpoint.
+  const registries = new Map<string, Registry>();
+  const registryFor = (account: string, region: string): Registry => {
+    const home = organization === null || account === organization.homeAccount;
+    const key = `${home ? 'home' : account}/${region}`;
+    let registry = registries.get(key);
+    if (registry === undefined) {
+      const client = new ECRClient({
+        ...clientConfig(config, config.endpoints.ecr, maxAttempts, requestTimeoutMs, region),
+        ...(home || credentials === null ? {} : { credentials: credentials.provider(account) }),
+      });
+      registry = createEcrRegistry(client, {
+        downloadTimeoutMs: requestTimeoutMs,
+        // The account's registry explicitly, never "the caller's": the member role's credentials decide
+        // whose registry is read anyway, and a mismatch then fails instead of reading another one.
+        ...(home ? {} : { registryId: account }),
+        ...(options.tagRetryBudgetMs === undefined ? {} : { tagRetryBudgetMs: options.tagRetryBudgetMs }),
+      });
+      registries.set(key, registry);
+    }
+    return registry;
+  };
   return {
     config,
-    registry: createEcrRegistry(new ECRClient(clientConfig(config, config.endpoints.ecr, maxAttempts, requestTimeoutMs)), {
-      downloadTimeoutMs: requestTimeoutMs,
-      ...(options.tagRetryBudgetMs === undefined ? {} : { tagRetryBudgetMs: options.tagRetryBudgetMs }),
-    }),
+    registry: registryFor(organization?.homeAccount ?? 'home', config.region),
+    registryFor,
+    sessions: () => credentials?.sessions() ?? 0,
+    reportedRetries: new Set<string>(),
     notifier: createSnsNotifier(
       new SNSClient(clientConfig(config, config.endpoints.sns, maxAttempts, requestTimeoutMs)),
       config.topicArn,
@@ -95,7 +152,7 @@ export const createDeps = (env: Env, options: GuardOptions = {}): GuardDeps => {
  * Parses the EventBridge event at the edge and runs the pipeline. A malformed event is logged
  * with every problem and acknowledged (retrying cannot fix it); retryable failures are rethrown.
  */
-export const handleEvent = async (deps: GuardDeps, event: unknown): Promise<EventOutcome> => {
+export const handleEvent = async (deps: GuardRuntime, event: unknown): Promise<EventOutcome> => {
   try {
     const parsed = parsePushEvent(event);
     switch (parsed.kind) {
@@ -108,7 +165,7 @@ export const handleEvent = async (deps: GuardDeps, event: unknown): Promise<Even
         deps.logger.info('skipped', { skip: parsed.code, reason: parsed.reason });
         return { kind: 'skipped', code: parsed.code, reason: parsed.reason };
       case 'push':
-        return await processPush(deps, parsed.push);
+        return await processPush({ ...deps, registry: deps.registryFor(parsed.push.account, parsed.push.region) }, parsed.push);
     }
   } finally {
     deps.metrics.flush();

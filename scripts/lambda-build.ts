@@ -8,10 +8,14 @@ export const SSM_READER_FILE = 'ssm-parameter-reader.mjs';
 /** The report layer behind the notification composer, a sibling file loaded only when someone is notified. */
 export const COMPOSER_FILE = 'notification-composer.mjs';
 
+/** The STS client of organization mode, a sibling file loaded on the first event from a member account. */
+export const STS_FILE = 'sts-assume-role.mjs';
+
 /** Modules the handler imports on demand, each built as a sibling file of its own. */
 const ON_DEMAND: Readonly<Record<string, string>> = {
   [SSM_READER_FILE]: 'functions/adapters/ssm-parameter-reader.ts',
   [COMPOSER_FILE]: 'functions/adapters/notification-composer.ts',
+  [STS_FILE]: 'functions/adapters/sts-assume-role.ts',
 };
 
 // Keeps on-demand modules out of the handler's file: each dynamic import stays a relative import
@@ -19,7 +23,7 @@ const ON_DEMAND: Readonly<Record<string, string>> = {
 const onDemandAsSiblings: Plugin = {
   name: 'on-demand-as-siblings',
   setup(build) {
-    build.onResolve({ filter: /\/(ssm-parameter-reader|notification-composer)\.js$/ }, (args) => {
+    build.onResolve({ filter: /\/(ssm-parameter-reader|notification-composer|sts-assume-role)\.js$/ }, (args) => {
       const file = `${args.path.slice(args.path.lastIndexOf('/') + 1).replace(/\.js$/, '')}.mjs`;
       return { path: `./${file}`, external: true };
     });

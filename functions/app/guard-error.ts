@@ -9,7 +9,9 @@ export type GuardErrorCode =
   | 'KMS'
   | 'LIMIT_EXCEEDED'
   | 'INVALID_REQUEST'
-  | 'CONFIG';
+  | 'CONFIG'
+  | 'CANNOT_ASSUME_ROLE'
+  | 'ACCOUNT_MISMATCH';
 
 /**
  * A failure of an outside call. `retryable` failures are rethrown by the handler so Lambda's async

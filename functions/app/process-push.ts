@@ -18,10 +18,13 @@ export interface ComposedNotification {
   readonly slack: { readonly text: string; readonly blocks: readonly unknown[] };
 }
 
+/** A push as notifications name it: the account's alias added in organization mode. */
+export type NamedPush = PushEvent & { readonly accountAlias?: string | null };
+
 /** Turns verdicts into notifications. Pure; implemented by the core renderers. */
 export interface Composer {
-  verdict(input: { readonly verdict: Verdict; readonly context: SubjectContext; readonly push: PushEvent }): ComposedNotification;
-  failure(input: { readonly push: PushEvent; readonly code: string; readonly message: string }): ComposedNotification;
+  verdict(input: { readonly verdict: Verdict; readonly context: SubjectContext; readonly push: NamedPush }): ComposedNotification;
+  failure(input: { readonly push: NamedPush; readonly code: string; readonly message: string }): ComposedNotification;
 }
 
 /** Everything the pipeline talks to. Built once per cold start. */
@@ -38,6 +41,12 @@ export interface GuardDeps {
   readonly composer: () => Promise<Composer>;
   readonly logger: Logger;
   readonly metrics: Metrics;
+  /**
+   * Events whose retryable failure was already reported in this environment (organization mode: a
+   * member role the guard cannot assume). Lambda retries the event, and each retry must not notify
+   * again; without this set every attempt notifies.
+   */
+  readonly reportedRetries?: Set<string>;
 }
 
 /** What one push came to: logged as one line, returned for tests and the local stack. */
@@ -56,6 +65,16 @@ export type PushOutcome =
 
 /** Decides whether the event needs a check at all. */
 export const triage = (push: PushEvent, config: GuardConfig): { code: EventSkipCode; reason: string } | null => {
+  const organization = config.organization;
+  // The central bus admits only the organization; this is the function's own line of defence.
+  if (
+    organization !== null &&
+    push.account !== organization.homeAccount &&
+    organization.memberAccounts !== null &&
+    !organization.memberAccounts.has(push.account)
+  ) {
+    return { code: 'ACCOUNT_OUTSIDE_ORGANIZATION', reason: `account ${push.account} is not one the guard acts for` };
+  }
   if (!isRepositoryWatched(push.repository, config.includeRepositories, config.excludeRepositories)) {
     return { code: 'REPOSITORY_EXCLUDED', reason: 'repository is not watched by the include/exclude patterns' };
   }
@@ -86,6 +105,8 @@ export const processPush = async (deps: GuardDeps, push: PushEvent): Promise<Pus
   if (skip !== null) {
     metrics.count('Skipped', { Reason: skip.code });
     logger.info('skipped', {
+      account: push.account,
+      region: push.region,
       repository: push.repository,
       tag: push.tag,
       digest: push.digest,
@@ -195,8 +216,9 @@ export const processPush = async (deps: GuardDeps, push: PushEvent): Promise<Pus
       architectures: config.architectures,
       source: `ecr:${push.repository}`,
       tagging: predicted,
+      ...(config.organization === null ? {} : { account: { id: push.account, alias: accountAlias(config, push) } }),
     };
-    const message = (await deps.composer()).verdict({ verdict, context, push });
+    const message = (await deps.composer()).verdict({ verdict, context, push: withAlias(config, push) });
     // A failed Publish throws: nothing is tagged yet, so Lambda's retry starts clean.
     notificationId = (await deps.notifier.publish(message.sns)).messageId;
     // Slack never fails the check and is not the idempotency marker, so it need not land before the
@@ -215,6 +237,8 @@ export const processPush = async (deps: GuardDeps, push: PushEvent): Promise<Pus
   metrics.count('Verdicts', { Verdict: verdict.verdict });
   const reasons = verdict.reasons.map((r) => r.code);
   logger.info('checked', {
+    account: push.account,
+    region: push.region,
     repository: push.repository,
     tag,
     digest: push.digest,
@@ -300,6 +324,22 @@ const postToChat = async (deps: GuardDeps, message: ComposedNotification['slack'
   }
 };
 
+const accountAlias = (config: GuardConfig, push: PushEvent): string | null =>
+  config.organization?.aliases.get(push.account) ?? null;
+
+/** The push as notifications name it: with the account's alias in organization mode. */
+const withAlias = (config: GuardConfig, push: PushEvent): NamedPush => ({
+  ...push,
+  accountAlias: accountAlias(config, push),
+});
+
+/**
+ * Failures worth a notification although Lambda retries them: the check cannot happen until
+ * someone acts (the member role is missing or does not trust the guard), and the event then waits
+ * in the failure queue for a replay. Transient outages are not news and are never reported.
+ */
+const REPORTED_BEFORE_RETRY = new Set(['CANNOT_ASSUME_ROLE']);
+
 /** Retryable failures go back to Lambda; permanent ones are logged, counted and reported. */
 const handleFailure = async (deps: GuardDeps, push: PushEvent, error: unknown): Promise<PushOutcome> => {
   const guardError =
@@ -308,11 +348,32 @@ const handleFailure = async (deps: GuardDeps, push: PushEvent, error: unknown): 
       : new GuardError('UNAVAILABLE', (error as Error)?.message ?? String(error), true, { cause: error });
   deps.metrics.count('Failures', { Code: guardError.code });
   if (guardError.retryable) {
+    let notificationId: string | null = null;
+    const key = `${push.account}/${push.eventId}/${push.digest}`;
+    if (REPORTED_BEFORE_RETRY.has(guardError.code) && deps.reportedRetries?.has(key) !== true) {
+      // Marked before publishing: a concurrent delivery of the same event must not report it too.
+      deps.reportedRetries?.add(key);
+      try {
+        const message = (await deps.composer()).failure({
+          push: withAlias(deps.config, push),
+          code: guardError.code,
+          message: guardError.message,
+        });
+        notificationId = (await deps.notifier.publish(message.sns)).messageId;
+        await postToChat(deps, message.slack, push);
+      } catch (publishError) {
+        deps.reportedRetries?.delete(key);
+        throw publishError;
+      }
+    }
     deps.logger.error('check failed, will be retried', {
+      account: push.account,
+      region: push.region,
       repository: push.repository,
       digest: push.digest,
       code: guardError.code,
       error: guardError.message,
+      notificationId,
     });
     throw guardError;
   }
@@ -320,12 +381,18 @@ const handleFailure = async (deps: GuardDeps, push: PushEvent, error: unknown): 
   let slack: string | null = null;
   // A vanished image is not news; a guard that cannot read or tag is, so it reports those.
   if (guardError.code !== 'IMAGE_NOT_FOUND') {
-    const message = (await deps.composer()).failure({ push, code: guardError.code, message: guardError.message });
+    const message = (await deps.composer()).failure({
+      push: withAlias(deps.config, push),
+      code: guardError.code,
+      message: guardError.message,
+    });
     notificationId = (await deps.notifier.publish(message.sns)).messageId;
     // The composer renders the failure for Slack too; the team's channel must hear of it as well.
     slack = await postToChat(deps, message.slack, push);
   }
   deps.logger.error('check failed permanently', {
+    account: push.account,
+    region: push.region,
     repository: push.repository,
     tag: push.tag,
     digest: push.digest,

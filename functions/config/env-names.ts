@@ -21,4 +21,15 @@ export const ENV = {
   /** SSM SecureString parameter name holding the Slack incoming-webhook URL. Optional. */
   SLACK_WEBHOOK_PARAMETER: 'GUARD_SLACK_WEBHOOK_PARAMETER',
   METRICS_NAMESPACE: 'GUARD_METRICS_NAMESPACE',
+  /**
+   * Organization mode: the name of the role the member template creates in every member account;
+   * the guard assumes it to read and tag images there. Unset: single-account mode.
+   */
+  MEMBER_ROLE_NAME: 'GUARD_MEMBER_ROLE_NAME',
+  /** Organization mode: the guard's own account (its pushes use the function's role). Required with the role name. */
+  HOME_ACCOUNT: 'GUARD_HOME_ACCOUNT',
+  /** Organization mode: comma-separated account ids the guard acts for; other accounts are ignored. Default: any the bus admits. */
+  MEMBER_ACCOUNTS: 'GUARD_MEMBER_ACCOUNTS',
+  /** Organization mode: `111111111111=payments,222222222222=data`, the names notifications give accounts. Optional. */
+  ACCOUNT_ALIASES: 'GUARD_ACCOUNT_ALIASES',
 } as const;

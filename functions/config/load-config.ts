@@ -9,6 +9,18 @@ export type SlackWebhookSource =
   | { readonly kind: 'secrets-manager'; readonly secretId: string }
   | { readonly kind: 'ssm'; readonly parameterName: string };
 
+/** Organization mode: one guard reads and tags images in the member accounts through their role. */
+export interface OrganizationConfig {
+  /** The role the member template creates in each member account. */
+  readonly memberRoleName: string;
+  /** The guard's own account: its pushes are handled with the function's own role. */
+  readonly homeAccount: string;
+  /** Accounts the guard acts for besides its own; `null`: any account the central bus admits. */
+  readonly memberAccounts: ReadonlySet<string> | null;
+  /** Names for accounts, shown next to the id in notifications. */
+  readonly aliases: ReadonlyMap<string, string>;
+}
+
 /** The guard's configuration, parsed once per cold start. */
 export interface GuardConfig {
   readonly topicArn: string;
@@ -27,12 +39,15 @@ export interface GuardConfig {
   readonly slack: SlackWebhookSource | null;
   readonly metricsNamespace: string;
   readonly region: string;
+  /** `null` in single-account mode. */
+  readonly organization: OrganizationConfig | null;
   /** Endpoint overrides (`AWS_ENDPOINT_URL_<SERVICE>` or `AWS_ENDPOINT_URL`), for the local stack. */
   readonly endpoints: {
     readonly ecr?: string;
     readonly sns?: string;
     readonly secretsManager?: string;
     readonly ssm?: string;
+    readonly sts?: string;
   };
 }
 
@@ -50,6 +65,41 @@ const endpoint = (env: Env, service: string): { value?: string } => {
 
 const optional = <K extends string>(key: K, found: { value?: string }): { [P in K]?: string } =>
   (found.value === undefined ? {} : { [key]: found.value }) as { [P in K]?: string };
+
+const ACCOUNT_ID = /^\d{12}$/;
+// IAM role names: 1-64 characters of [\w+=,.@-] (API_CreateRole `RoleName`).
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+// Account aliases (API_CreateAccountAlias): lowercase letters, digits and single hyphens, 3-63 characters.
+const ALIAS = /^[a-z0-9](?:[a-z0-9]|-(?!-)){1,61}[a-z0-9]$/;
+
+const organization = (env: Env): OrganizationConfig | null => {
+  const memberRoleName = env[ENV.MEMBER_ROLE_NAME]?.trim() ?? '';
+  if (memberRoleName === '') {
+    for (const name of [ENV.MEMBER_ACCOUNTS, ENV.ACCOUNT_ALIASES]) {
+      if ((env[name]?.trim() ?? '') !== '') throw new ConfigError(`${name} needs ${ENV.MEMBER_ROLE_NAME} (organization mode)`);
+    }
+    return null;
+  }
+  if (!ROLE_NAME.test(memberRoleName))
+    throw new ConfigError(`${ENV.MEMBER_ROLE_NAME} "${memberRoleName}" is not an IAM role name`);
+  const homeAccount = env[ENV.HOME_ACCOUNT]?.trim() ?? '';
+  if (!ACCOUNT_ID.test(homeAccount)) {
+    throw new ConfigError(`${ENV.HOME_ACCOUNT} must be the guard's 12-digit account id, found "${homeAccount}"`);
+  }
+  const accounts = list(env, ENV.MEMBER_ACCOUNTS, '');
+  for (const account of accounts) {
+    if (!ACCOUNT_ID.test(account)) throw new ConfigError(`${ENV.MEMBER_ACCOUNTS}: "${account}" is not a 12-digit account id`);
+  }
+  const aliases = new Map<string, string>();
+  for (const item of list(env, ENV.ACCOUNT_ALIASES, '')) {
+    const [account = '', alias = '', ...rest] = item.split('=').map((part) => part.trim());
+    if (!ACCOUNT_ID.test(account) || !ALIAS.test(alias) || rest.length > 0) {
+      throw new ConfigError(`${ENV.ACCOUNT_ALIASES}: "${item}" is not <12-digit account id>=<account alias>`);
+    }
+    aliases.set(account, alias);
+  }
+  return { memberRoleName, homeAccount, memberAccounts: accounts.length === 0 ? null : new Set(accounts), aliases };
+};
 
 /**
  * Reads and validates the guard's environment (names from {@link ENV}; the settings through the
@@ -92,11 +142,13 @@ export const loadConfig = (env: Env): GuardConfig => {
     slack,
     metricsNamespace: settings.metricsNamespace,
     region,
+    organization: organization(env),
     endpoints: {
       ...optional('ecr', endpoint(env, 'ECR')),
       ...optional('sns', endpoint(env, 'SNS')),
       ...optional('secretsManager', endpoint(env, 'SECRETS_MANAGER')),
       ...optional('ssm', endpoint(env, 'SSM')),
+      ...optional('sts', endpoint(env, 'STS')),
     },
   };
 };

@@ -16,7 +16,13 @@ export interface PushEvent {
 }
 
 /** Why an event needs no check. Stable codes, logged and counted. */
-export type EventSkipCode = 'NOT_A_PUSH' | 'UNTAGGED_PUSH' | 'GUARD_TAG' | 'REPOSITORY_EXCLUDED' | 'SUPERSEDED';
+export type EventSkipCode =
+  | 'NOT_A_PUSH'
+  | 'UNTAGGED_PUSH'
+  | 'GUARD_TAG'
+  | 'REPOSITORY_EXCLUDED'
+  | 'SUPERSEDED'
+  | 'ACCOUNT_OUTSIDE_ORGANIZATION';
 
 export type EventParse =
   | { readonly kind: 'push'; readonly push: PushEvent }

@@ -12,6 +12,11 @@ export interface SubjectContext {
   /** `123456789012.dkr.ecr.us-east-1.amazonaws.com/my-repo`, when known. */
   readonly repositoryUri: string | null;
   readonly region: string | null;
+  /**
+   * The account the image lives in, named in the notification (organization mode, where one guard
+   * serves many accounts); absent when it goes without saying.
+   */
+  readonly account?: { readonly id: string; readonly alias: string | null };
   /** The function architectures the verdict was judged against (empty: any). */
   readonly architectures: readonly LambdaArchitecture[];
   /** Where the subject was read from, for the CLI (`oci-layout:./build`, `ecr:my-repo:v7`). */

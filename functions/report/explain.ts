@@ -391,6 +391,11 @@ export const explain = (verdict: Verdict, context: SubjectContext): Explanation 
     mediaType: verdict.subject.mediaType,
     kind: verdict.subject.kind,
     source: context.source,
+    ...(context.account === undefined
+      ? {}
+      : {
+          where: `${context.account.id}${context.account.alias === null ? '' : ` (${context.account.alias})`}${context.region === null ? '' : ` ${context.region}`}`,
+        }),
   };
 
   return {

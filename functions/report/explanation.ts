@@ -81,6 +81,8 @@ export interface ExplainedSubject {
   readonly mediaType: string;
   readonly kind: SubjectKind;
   readonly source: string | null;
+  /** `123456789012 (payments) eu-west-1` when the context names the account (organization mode). */
+  readonly where?: string;
 }
 
 /** Why one build tool's fix is listed first. */

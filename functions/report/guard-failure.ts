@@ -7,7 +7,17 @@ export interface FailureEvent {
   readonly repository: string;
   readonly digest: string;
   readonly tag: string | null;
+  /** The account's alias (organization mode), when the guard knows one. */
+  readonly accountAlias?: string | null;
 }
+
+/** `123456789012 (payments) eu-west-1`: where a push happened, as notifications name it. */
+export const accountAndRegion = (event: {
+  readonly account: string;
+  readonly region: string;
+  readonly accountAlias?: string | null;
+}): string =>
+  `${event.account}${event.accountAlias === undefined || event.accountAlias === null ? '' : ` (${event.accountAlias})`} ${event.region}`;
 
 /**
  * The guard could not check an image (access denied, repository or image gone, an outage that
@@ -68,6 +78,17 @@ const ADVICE: Readonly<Record<string, FailureAdvice>> = {
   INVALID_REQUEST: {
     headline: 'ECR refused the request',
     steps: ["Check the guard's logs for the event id below."],
+  },
+  CANNOT_ASSUME_ROLE: {
+    headline: "cannot assume the guard's role in the member account",
+    steps: [
+      'Deploy the member template to this account and Region (the StackSet instance may still be rolling out), with the central account and organization id of this guard.',
+      'The event is retried and then kept in the failure queue: replay it once the role exists and trusts the guard.',
+    ],
+  },
+  ACCOUNT_MISMATCH: {
+    headline: 'the credentials were for another account',
+    steps: ['Nothing was read or tagged. Check the STS endpoint the guard uses and the account in the event.'],
   },
   CONFIG: {
     headline: 'the guard is misconfigured',

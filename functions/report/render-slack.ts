@@ -10,7 +10,7 @@ import { shortDigest } from '../core/digest.js';
 import type { VerdictName } from '../core/verdict.js';
 import { visibleTreeLines } from './explain.js';
 import type { Explanation, Fix } from './explanation.js';
-import { failureAdvice, type GuardFailure } from './guard-failure.js';
+import { accountAndRegion, failureAdvice, type GuardFailure } from './guard-failure.js';
 import {
   ciRunLink,
   codeBlockLine,
@@ -278,7 +278,7 @@ export const renderSlackFailure = (failure: GuardFailure): SlackMessage => {
         type: 'context',
         elements: [
           mrkdwn(
-            `ecr-lambda-guard · event ${codeSpan(event.eventId)} · ${codeSpan(event.digest)} · ${codeSpan(`${event.account} ${event.region}`)}`,
+            `ecr-lambda-guard · event ${codeSpan(event.eventId)} · ${codeSpan(event.digest)} · ${codeSpan(accountAndRegion(event))}`,
           ),
         ],
       },

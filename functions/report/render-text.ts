@@ -3,7 +3,7 @@ import { shortDigest } from '../core/digest.js';
 import type { VerdictName } from '../core/verdict.js';
 import { visibleTreeLines } from './explain.js';
 import type { DeployNow, Explanation, Fix, TreeLine } from './explanation.js';
-import { failureAdvice, type GuardFailure } from './guard-failure.js';
+import { accountAndRegion, failureAdvice, type GuardFailure } from './guard-failure.js';
 import { displayLength, inertText, truncateText, wrapText } from './plain-text.js';
 import { TREE_MARKS, type TreeMark } from './tree.js';
 
@@ -178,6 +178,7 @@ export const renderText = (explanation: Explanation, options: TextOptions = {}):
   const out: string[] = [
     `${paint(markStyle(mark), `${TREE_MARKS[mark]} ${word}`)}  ${truncateText(inertText(explanation.subject.reference), width - displayLength(lead))}`,
     ...block(explanation.summary, width, '  '),
+    ...(explanation.subject.where === undefined ? [] : ['', ...field('account', explanation.subject.where, width)]),
     '',
     heading('Manifest'),
     ...treeSection(explanation, width, options.maxTreeLines ?? 40, paint),
@@ -265,7 +266,7 @@ export const renderFailureText = (failure: GuardFailure, options: TextOptions = 
     ...field('repository', event.repository, width),
     ...field('digest', event.digest, width),
     ...field('event id', event.eventId, width),
-    ...field('where', `${event.account} ${event.region}`, width),
+    ...field('where', accountAndRegion(event), width),
   ];
   return `${out.join('\n')}\n`;
 };

@@ -149,11 +149,20 @@ const withTail = (head: string, reference: string, tail: string): string => {
   return snsSubject(`${head}${shown}${tail}`);
 };
 
-const attributes = (verdict: string, repository: string, reasons: readonly string[]): Record<string, MessageAttribute> => ({
+// SNS refuses empty attribute values.
+const nonEmpty = (value: string): string => (value === '' ? '-' : value);
+
+/** `account` and `region` let a team subscribe to its own accounts only (a filter policy). */
+const attributes = (
+  verdict: string,
+  event: { readonly repository: string; readonly account: string; readonly region: string },
+  reasons: readonly string[],
+): Record<string, MessageAttribute> => ({
   verdict: { DataType: 'String', StringValue: verdict },
-  // SNS refuses empty attribute values.
-  repository: { DataType: 'String', StringValue: repository === '' ? '-' : repository },
+  repository: { DataType: 'String', StringValue: nonEmpty(event.repository) },
   reasons: { DataType: 'String.Array', StringValue: JSON.stringify([...new Set(reasons)]) },
+  account: { DataType: 'String', StringValue: nonEmpty(event.account) },
+  region: { DataType: 'String', StringValue: nonEmpty(event.region) },
 });
 
 const assemble = (
@@ -211,7 +220,7 @@ export const buildVerdictNotification = (input: VerdictNotificationInput, option
   const subject = subjectFor(explanation);
   const messageAttributes = attributes(
     input.verdict.verdict,
-    input.event.repository,
+    input.event,
     input.verdict.reasons.map((r) => r.code),
   );
   const id = `ecr-lambda-guard-${input.event.eventId === '' ? input.verdict.subject.digest : input.event.eventId}`;
@@ -257,7 +266,7 @@ export const buildFailureNotification = (failure: GuardFailure, options: SnsOpti
   const { event } = failure;
   const reference = event.tag === null ? `${event.repository}@${event.digest.slice(0, 19)}` : `${event.repository}:${event.tag}`;
   const subject = withTail('Not checked: ', reference, ` (${snsSubject(failure.code).slice(0, 40)})`);
-  const messageAttributes = attributes('error', event.repository, [failure.code === '' ? 'UNKNOWN' : failure.code]);
+  const messageAttributes = attributes('error', event, [failure.code === '' ? 'UNKNOWN' : failure.code]);
   const build = (text: string) =>
     assemble(subject, text, renderChatbotFailure(failure), toGuardFailureJson(failure, 2000), messageAttributes);
   return cutToFit(build, renderFailureText(failure), budget);

@@ -22,6 +22,8 @@ export interface GuardEventFields {
   /** EventBridge `time`; may be empty. */
   readonly time: string;
   readonly repository: string;
+  /** The account's alias (organization mode), when the guard knows one. */
+  readonly accountAlias?: string | null;
 }
 
 /** How much of the unbounded parts (tree, reason details) to keep; unbounded by default. */
@@ -92,6 +94,8 @@ export interface GuardMessageJson extends VerdictJson {
   readonly eventId: string;
   readonly eventTime: string | null;
   readonly account: string;
+  /** The account's alias (organization mode), or null. */
+  readonly accountAlias: string | null;
   readonly region: string;
   readonly repository: string;
   readonly tags: readonly TagOutcome[];
@@ -116,6 +120,8 @@ export interface GuardFailureJson {
   readonly eventId: string;
   readonly eventTime: string | null;
   readonly account: string;
+  /** The account's alias (organization mode), or null. */
+  readonly accountAlias: string | null;
   readonly region: string;
   readonly repository: string;
 }
@@ -218,6 +224,7 @@ export const toGuardMessageJson = (
     eventId: event.eventId,
     eventTime: event.time === '' ? null : event.time,
     account: event.account,
+    accountAlias: event.accountAlias ?? null,
     region: event.region,
     repository: event.repository,
     tags: context.tagging,
@@ -236,6 +243,7 @@ export const toGuardFailureJson = (failure: GuardFailure, maxMessage = 2000): Gu
   eventId: failure.event.eventId,
   eventTime: failure.event.time === '' ? null : failure.event.time,
   account: failure.event.account,
+  accountAlias: failure.event.accountAlias ?? null,
   region: failure.event.region,
   repository: failure.event.repository,
 });

@@ -154,6 +154,8 @@ describe('processPush: the seed index', () => {
       verdict: { DataType: 'String', StringValue: 'quarantined' },
       repository: { DataType: 'String', StringValue: REPOSITORY },
       reasons: { DataType: 'String.Array', StringValue: '["IMAGE_INDEX"]' },
+      account: { DataType: 'String', StringValue: '123456789012' },
+      region: { DataType: 'String', StringValue: 'us-east-1' },
     });
     expect(h.verdicts.map((input) => input.context.tagging.map((t) => [t.tag, t.outcome]))).toEqual([
       [

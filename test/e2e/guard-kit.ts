@@ -127,10 +127,17 @@ export const notifications = (endpoint: LocalEndpoint, sinceSeq = 0): Notificati
 export const deliveryMark = (endpoint: LocalEndpoint): number => endpoint.deliveries.list().at(-1)?.seq ?? 0;
 
 /** The message attributes a verdict notification carries. */
-export const verdictAttributes = (verdict: string, reasons: readonly string[], repository: string = REPOSITORY) => ({
+export const verdictAttributes = (
+  verdict: string,
+  reasons: readonly string[],
+  repository: string = REPOSITORY,
+  where: { readonly account: string; readonly region: string } = { account: '123456789012', region: 'us-east-1' },
+) => ({
   verdict: { Type: 'String', Value: verdict },
   repository: { Type: 'String', Value: repository },
   reasons: { Type: 'String.Array', Value: JSON.stringify(reasons) },
+  account: { Type: 'String', Value: where.account },
+  region: { Type: 'String', Value: where.region },
 });
 
 /** The guard's JSON log lines, metric records left out. */

@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AssetManifest } from '../../infra/plain-template.js';
 import { LAMBDA_BUNDLE_OPTIONS } from '../../scripts/bundle-options.js';
-import { COMPOSER_FILE, SSM_READER_FILE } from '../../scripts/lambda-build.js';
+import { COMPOSER_FILE, SSM_READER_FILE, STS_FILE } from '../../scripts/lambda-build.js';
 import { functionEnvironment, type SynthesisedGuard, synthGuard } from './synth-guard.js';
 
 // The one test that bundles for real: the asset CloudFormation would deploy, loaded the way the
@@ -96,6 +96,8 @@ describe('the synthesised Lambda asset', () => {
         `${SSM_READER_FILE}.map`,
         COMPOSER_FILE,
         `${COMPOSER_FILE}.map`,
+        STS_FILE,
+        `${STS_FILE}.map`,
       ].sort(),
     );
     // The handler is byte for byte what the project build writes to dist/lambda, which the local tests run.

@@ -65,6 +65,8 @@ describe('buildVerdictNotification', () => {
       verdict: { DataType: 'String', StringValue: 'quarantined' },
       repository: { DataType: 'String', StringValue: 'orders-api' },
       reasons: { DataType: 'String.Array', StringValue: '["IMAGE_INDEX"]' },
+      account: { DataType: 'String', StringValue: PUSH_EVENT.account },
+      region: { DataType: 'String', StringValue: PUSH_EVENT.region },
     });
     expect(message.email).toBe(message.default);
     expect(message.default.split('\n')[0]).toBe('✖ QUARANTINED  orders-api:v7');
@@ -268,6 +270,8 @@ describe('buildFailureNotification', () => {
       verdict: { DataType: 'String', StringValue: 'error' },
       repository: { DataType: 'String', StringValue: 'orders-api' },
       reasons: { DataType: 'String.Array', StringValue: JSON.stringify([code]) },
+      account: { DataType: 'String', StringValue: PUSH_EVENT.account },
+      region: { DataType: 'String', StringValue: PUSH_EVENT.region },
     });
     expect(message.default).toMatch(/^! NOT CHECKED {2}orders-api/);
     expect(JSON.parse(message.sqs)).toMatchObject({
