@@ -66,6 +66,12 @@ const endpoint = (env: Env, service: string): { value?: string } => {
 const optional = <K extends string>(key: K, found: { value?: string }): { [P in K]?: string } =>
   (found.value === undefined ? {} : { [key]: found.value }) as { [P in K]?: string };
 
+const list = (env: Env, name: string): string[] =>
+  (env[name] ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+
 const ACCOUNT_ID = /^\d{12}$/;
 // IAM role names: 1-64 characters of [\w+=,.@-] (API_CreateRole `RoleName`).
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
@@ -86,12 +92,12 @@ const organization = (env: Env): OrganizationConfig | null => {
   if (!ACCOUNT_ID.test(homeAccount)) {
     throw new ConfigError(`${ENV.HOME_ACCOUNT} must be the guard's 12-digit account id, found "${homeAccount}"`);
   }
-  const accounts = list(env, ENV.MEMBER_ACCOUNTS, '');
+  const accounts = list(env, ENV.MEMBER_ACCOUNTS);
   for (const account of accounts) {
     if (!ACCOUNT_ID.test(account)) throw new ConfigError(`${ENV.MEMBER_ACCOUNTS}: "${account}" is not a 12-digit account id`);
   }
   const aliases = new Map<string, string>();
-  for (const item of list(env, ENV.ACCOUNT_ALIASES, '')) {
+  for (const item of list(env, ENV.ACCOUNT_ALIASES)) {
     const [account = '', alias = '', ...rest] = item.split('=').map((part) => part.trim());
     if (!ACCOUNT_ID.test(account) || !ALIAS.test(alias) || rest.length > 0) {
       throw new ConfigError(`${ENV.ACCOUNT_ALIASES}: "${item}" is not <12-digit account id>=<account alias>`);
