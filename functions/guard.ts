@@ -66,8 +66,19 @@ const clientConfig = (
   ...(endpoint === undefined ? {} : { endpoint }),
 });
 
-/** The composition root: configuration parsed once, clients and adapters built once per cold start. */
-export const createDeps = (env: Env, options: GuardOptions = {}): GuardRuntime => {
+/** What the handler knows about one invocation, put on every log line and metric line. */
+export interface Invocation {
+  /** The Lambda context's `awsRequestId` (absent when called without a context). */
+  readonly requestId?: string;
+  /** True for the first invocation of this execution environment. */
+  readonly coldStart: boolean;
+}
+
+/**
+ * The composition root: configuration parsed once, clients and adapters built once per cold start;
+ * the logger and metrics per invocation, so every line carries the request id and cold-start flag.
+ */
+export const createGuard = (env: Env, options: GuardOptions = {}): ((invocation: Invocation) => GuardRuntime) => {
   const config = loadConfig(env);
   const maxAttempts = options.maxAttempts ?? 3;
   const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
@@ -131,7 +142,7 @@ export const createDeps = (env: Env, options: GuardOptions = {}): GuardRuntime =
     }
     return registry;
   };
-  return {
+  const shared = {
     config,
     registry: registryFor(organization?.homeAccount ?? 'home', config.region),
     registryFor,
@@ -143,8 +154,17 @@ export const createDeps = (env: Env, options: GuardOptions = {}): GuardRuntime =
     ),
     chat,
     composer: loadComposer,
-    logger: createJsonLogger(write),
-    metrics: createEmfMetrics(config.metricsNamespace, write),
+  };
+  return (invocation) => {
+    const fields = {
+      ...(invocation.requestId === undefined ? {} : { requestId: invocation.requestId }),
+      coldStart: invocation.coldStart,
+    };
+    return {
+      ...shared,
+      logger: createJsonLogger({ write, level: config.logLevel, fields }),
+      metrics: createEmfMetrics(config.metricsNamespace, { write, properties: fields }),
+    };
   };
 };
 

@@ -1,12 +1,20 @@
 import type { Context } from 'aws-lambda';
-import { createDeps, type EventOutcome, type GuardOptions, handleEvent } from './guard.js';
+import { createGuard, type EventOutcome, type GuardOptions, handleEvent } from './guard.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** A handler over a given environment: the local stack runs the built bundle through this. */
 export const createHandler = (env: Env, options: GuardOptions = {}) => {
-  const deps = createDeps(env, options);
-  return (event: unknown, _context?: Context): Promise<EventOutcome> => handleEvent(deps, event);
+  const guard = createGuard(env, options);
+  let invocations = 0;
+  return (event: unknown, context?: Context): Promise<EventOutcome> => {
+    invocations += 1;
+    const deps = guard({
+      ...(context?.awsRequestId === undefined ? {} : { requestId: context.awsRequestId }),
+      coldStart: invocations === 1,
+    });
+    return handleEvent(deps, event);
+  };
 };
 
 let cold: ReturnType<typeof createHandler> | undefined;

@@ -1,6 +1,7 @@
 import type { Digest } from '../core/digest.js';
 import type { PublishRequest } from '../core/publish-request.js';
 import type { TagPolicy } from '../core/tag-mutability.js';
+import type { MetricCall } from './metric-names.js';
 
 export type { PublishRequest, TagPolicy };
 
@@ -77,8 +78,8 @@ export interface Logger {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
-/** CloudWatch metrics (embedded metric format in Lambda). */
+/** CloudWatch metrics (embedded metric format in Lambda), named only from the `METRICS` table. */
 export interface Metrics {
-  count(name: string, dimensions?: Record<string, string>, value?: number): void;
+  count(...call: MetricCall): void;
   flush(): void;
 }

@@ -1,3 +1,4 @@
+import { DEFAULT_LOG_LEVEL, LOG_LEVEL_VARIABLE, LOG_LEVELS, type LogLevel, parseLogLevel } from '../app/log-level.js';
 import { DEFAULT_FETCH_LIMITS, type FetchLimits } from '../core/fetch-plan.js';
 import type { LambdaArchitecture } from '../core/platform.js';
 import { guardTagSuffixes, type TagTemplate } from '../core/tag-template.js';
@@ -38,6 +39,8 @@ export interface GuardConfig {
   readonly limits: FetchLimits;
   readonly slack: SlackWebhookSource | null;
   readonly metricsNamespace: string;
+  /** The application log level Lambda was given (`AWS_LAMBDA_LOG_LEVEL`), INFO when unset. */
+  readonly logLevel: LogLevel;
   readonly region: string;
   /** `null` in single-account mode. */
   readonly organization: OrganizationConfig | null;
@@ -128,6 +131,11 @@ export const loadConfig = (env: Env): GuardConfig => {
     : parameterName
       ? { kind: 'ssm', parameterName }
       : null;
+  const levelText = env[LOG_LEVEL_VARIABLE]?.trim() ?? '';
+  const logLevel = levelText === '' ? DEFAULT_LOG_LEVEL : parseLogLevel(levelText);
+  if (logLevel === undefined) {
+    throw new ConfigError(`${LOG_LEVEL_VARIABLE} must be one of ${LOG_LEVELS.join(', ')}, found "${levelText}"`);
+  }
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? topicArn.split(':')[3] ?? 'us-east-1';
   return {
     topicArn,
@@ -147,6 +155,7 @@ export const loadConfig = (env: Env): GuardConfig => {
     limits: { ...DEFAULT_FETCH_LIMITS, maxProvenanceBytes: settings.provenanceMaxBytes },
     slack,
     metricsNamespace: settings.metricsNamespace,
+    logLevel,
     region,
     organization: organization(env),
     endpoints: {

@@ -79,7 +79,12 @@ const harness = (
       warn: (message, fields = {}) => logs.push({ level: 'WARN', message, fields }),
       error: (message, fields = {}) => logs.push({ level: 'ERROR', message, fields }),
     },
-    metrics: { count: (name) => metrics.push(name), flush: () => undefined },
+    metrics: {
+      count: (name: string, ..._dimensionsAndValue: unknown[]) => {
+        metrics.push(name);
+      },
+      flush: () => undefined,
+    },
   };
   /** Registry calls, publish and Slack post, in the order they happened. */
   const sequence = (): string[] => {

@@ -145,6 +145,10 @@ describe('the built bundle loads as real ESM, as the Lambda Node.js runtime load
           ],
         }),
       ]);
+      // Every line the guard wrote, metrics included, names the invocation and its cold start.
+      const guardLines = lines.filter((line) => !String(line.message).startsWith('runtime:'));
+      expect(guardLines.some((line) => '_aws' in line)).toBe(true);
+      for (const line of guardLines) expect(line).toMatchObject({ requestId: 'bundle-esm-test', coldStart: true });
       expect(lines.at(-1)).toMatchObject({
         message: 'runtime: handler returned',
         outcome: { kind: 'checked', verdict: 'quarantined' },
