@@ -119,7 +119,7 @@ export const waveScenarios = (): WaveScenario[] => [
     warmTag: 'v7.1',
     env: ARM64,
     targetWaves: 6,
-    targetChain: 'index → children → attestation blob URL → blob → publish → tag',
+    targetChain: 'index → children → config and statement URLs → blobs → publish → tag',
   },
   {
     key: 'seedIndexNoProvenance',
@@ -128,8 +128,9 @@ export const waveScenarios = (): WaveScenario[] => [
     tag: 'v7',
     warmTag: 'v7.1',
     env: { ...ARM64, GUARD_PROVENANCE_MAX_BYTES: '0' },
-    targetWaves: 4,
-    targetChain: 'index → children → publish → tag',
+    // The child's config is read even without provenance: nothing unread is offered to deploy.
+    targetWaves: 6,
+    targetChain: 'index → children → config URL → config → publish → tag',
   },
   {
     key: 'twoPlatformIndex',
@@ -139,7 +140,7 @@ export const waveScenarios = (): WaveScenario[] => [
     warmTag: 'v9.1',
     env: {},
     targetWaves: 6,
-    targetChain: 'index → children → attestation blob URL → blob → publish → tag',
+    targetChain: 'index → children → config and statement URLs → blobs → publish → tag',
   },
   {
     key: 'skippedArtifact',

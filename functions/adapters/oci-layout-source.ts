@@ -241,7 +241,11 @@ export const resolveLayoutSubject = async (
     throw new InputError(`${where}: the manifest ${digest} ${why}`);
   }
   return {
-    subject: { digest, bytes: read.bytes, ...(chosen === undefined ? {} : { mediaType: chosen.mediaType }) },
+    subject: {
+      digest,
+      bytes: read.bytes,
+      ...(chosen === undefined ? {} : { mediaType: chosen.mediaType, descriptorSize: chosen.size }),
+    },
     tag: selector.kind === 'ref' && TAG.test(selector.ref) ? selector.ref : chosen === undefined ? null : tagOfEntry(chosen),
     label,
   };

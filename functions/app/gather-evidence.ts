@@ -38,6 +38,7 @@ export const gatherEvidence = async (
       subject: subject.bytes,
       expectedDigest: subject.digest,
       ...(subject.mediaType === undefined ? {} : { declaredMediaType: subject.mediaType }),
+      ...(subject.descriptorSize === undefined ? {} : { expectedSize: subject.descriptorSize }),
     },
     parse,
   );

@@ -11,6 +11,8 @@ export interface RawManifest {
   readonly bytes: Uint8Array;
   /** The media type declared out of band (ECR `imageManifestMediaType`, OCI layout descriptor). */
   readonly mediaType?: string;
+  /** The size the descriptor that named it promised (an OCI layout's index.json); registries send none. */
+  readonly descriptorSize?: number;
 }
 
 /** Why a blob could not be read. Missing evidence lowers confidence; it never fails a check. */

@@ -123,11 +123,15 @@ const classifyIndex = (
     if (entry.problem !== null) {
       reasons.push(reason(entry.problem.code, { path: entry.problem.path, problem: entry.problem.message, ...at }));
     }
-    // A child whose config is corrupt or lies about its digest is an integrity failure of the
-    // push, not just an unrunnable entry: report it at the index level too.
+    // A child whose config is corrupt or lies about its digest, or an entry that lies about the
+    // platform of its image, is an integrity failure of the push, not just an unrunnable entry:
+    // report it at the index level too.
     for (const finding of entry.findings?.reasons ?? []) {
       if (finding.code === 'DIGEST_MISMATCH' || finding.code === 'MALFORMED_MANIFEST') {
         reasons.push(reason(finding.code, { ...finding.details, ...at }));
+      }
+      if (finding.code === 'INDEX_PLATFORM_MISMATCH') {
+        reasons.push(reason('INDEX_PLATFORM_MISMATCH', { ...finding.details, ...at }));
       }
     }
   }

@@ -9,6 +9,8 @@ export interface Evidence {
   readonly declaredMediaType?: string;
   /** The digest the subject was requested by. */
   readonly expectedDigest?: Digest;
+  /** The size the descriptor that named the subject promised (an OCI layout's index.json), when there is one. */
+  readonly expectedSize?: number;
   /** Child manifests by digest, as raw bytes. */
   readonly manifests?: ReadonlyMap<string, Uint8Array>;
   /** Config blobs and attestation statements by digest, as raw bytes. */
@@ -81,6 +83,7 @@ export const parseEvidence = (evidence: Evidence, parse: ManifestParser = parseM
   const subject = parse(evidence.subject, {
     ...(evidence.declaredMediaType === undefined ? {} : { declaredMediaType: evidence.declaredMediaType }),
     ...(evidence.expectedDigest === undefined ? {} : { expectedDigest: evidence.expectedDigest }),
+    ...(evidence.expectedSize === undefined ? {} : { expectedSize: evidence.expectedSize }),
   });
   return withChildren(
     {

@@ -15,12 +15,15 @@ export interface FetchLimits {
   readonly maxProvenanceBytes: number;
   /** Most child manifests to read from one index (a normal index has 2 to 10). */
   readonly maxChildren: number;
+  /** Most child configs to read from one index: only children with a config read are offered. */
+  readonly maxChildConfigs: number;
 }
 
 export const DEFAULT_FETCH_LIMITS: FetchLimits = {
   maxConfigBytes: 4 * 1024 * 1024,
   maxProvenanceBytes: 1024 * 1024,
   maxChildren: 200,
+  maxChildConfigs: 32,
 };
 
 /** One blob to read, and why. */
@@ -84,23 +87,33 @@ export const planFetch = (
     .filter((digest, i, all) => !evidence.children.has(digest) && all.indexOf(digest) === i);
   if (wantedChildren.length > 0) return { manifests: wantedChildren, blobs: [] };
 
-  // Round 3: configs where the index does not say the platform, and the chosen image's provenance.
+  // Round 3: the config of every child that could be offered (an index may claim any platform for
+  // an entry: only the config says what the image is, and nothing is offered unread), and the
+  // provenance statement of the child the index points at, in the same round.
+  const architectures = options.architectures ?? [];
   const entries = analyseIndex(manifest, evidence);
   const requests: BlobRequest[] = [];
-  for (const entry of entries) {
-    if (entry.role !== 'runnable' || entry.descriptor.platform !== undefined) continue;
-    if (entry.child?.kind !== 'image' || !isImageManifest(entry.child.mediaType)) continue;
+  const configs = entries.filter(
+    (entry) =>
+      entry.role === 'runnable' &&
+      servesTargets(entry, architectures) &&
+      entry.child?.kind === 'image' &&
+      isImageManifest(entry.child.mediaType),
+  );
+  for (const entry of configs.slice(0, limits.maxChildConfigs)) {
+    if (entry.child?.kind !== 'image') continue;
     const config = entry.child.config;
     if (!blobs.has(config.digest) && config.size <= limits.maxConfigBytes) {
       requests.push({ digest: config.digest, purpose: 'config', size: config.size, maxBytes: limits.maxConfigBytes });
     }
   }
   if (limits.maxProvenanceBytes > 0) {
-    const architectures = options.architectures ?? [];
     const runnable = entries.filter((entry) => entry.role === 'runnable');
-    const chosen = pickDeployableChild(entries, architectures, options.strict ?? false);
-    // While configs are still being read the choice is open: read the statements of every child
-    // that could still be chosen now, rather than spend one more sequential round on them later.
+    // The index's own claims decide whose statement to read alongside the configs; a config that
+    // contradicts them costs one more round, and only then.
+    const chosen = pickDeployableChild(entries, architectures, options.strict ?? false, true);
+    // When the index names no platform the choice waits on the configs: read the statements of every
+    // child that could still be chosen now, rather than spend one more sequential round on them later.
     const choiceOpen = chosen === null && requests.length > 0;
     const candidates =
       chosen !== null

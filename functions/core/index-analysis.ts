@@ -5,8 +5,9 @@ import { childFor, type ParsedEvidence } from './evidence.js';
 import { checkImage, checkPlatform, type ImageFindings, reportPlatform } from './image-rules.js';
 import type { IndexManifest, Manifest, ManifestProblem } from './manifest.js';
 import { type ArtifactKind, familyOf, guessArtifactKind, isImageManifest, isIndex, isManifest, isSchema1 } from './media-type.js';
-import { isUnknownPlatform, type LambdaArchitecture } from './platform.js';
+import { formatPlatform, isUnknownPlatform, type LambdaArchitecture, normalizePlatform, type Platform } from './platform.js';
 import { isProvenancePredicate } from './provenance.js';
+import { type Reason, reason } from './reason.js';
 import type { AttestationKind, EntryRole, IndexFacts, ReportedPlatform } from './verdict.js';
 
 /** BuildKit's annotation naming what an index entry is (attestation-storage.md). */
@@ -49,6 +50,20 @@ const hintFromDescriptor = (descriptor: Descriptor): EntryRole | undefined => {
   if (descriptor.platform !== undefined && isUnknownPlatform(descriptor.platform)) return 'attestation';
   if (isIndex(descriptor.mediaType)) return 'index';
   return undefined;
+};
+
+/**
+ * The lie, when an index entry claims a platform its image config does not state: OS or
+ * architecture differ, or both name a variant and the variants differ (a variant only one side
+ * names is a refinement, not a contradiction, once normalised).
+ */
+export const platformLie = (claimed: Platform, config: ReportedPlatform): Reason | null => {
+  const index = normalizePlatform(claimed);
+  const same =
+    index.os === config.os &&
+    index.architecture === config.architecture &&
+    (index.variant === undefined || config.variant === undefined || index.variant === config.variant);
+  return same ? null : reason('INDEX_PLATFORM_MISMATCH', { index: formatPlatform(index), config: formatPlatform(config) });
 };
 
 const analyseEntry = (descriptor: Descriptor, position: number, evidence: ParsedEvidence): EntryAnalysis => {
@@ -99,11 +114,16 @@ const analyseEntry = (descriptor: Descriptor, position: number, evidence: Parsed
       const configBytes = evidence.blobs.get(child.config.digest);
       // Target architecture is judged for the whole index, not per entry: a runnable arm64 child is
       // still runnable when the function is x86_64; it just is not the one to deploy.
-      const findings = checkImage(child, {
+      const checked = checkImage(child, {
         ...(configBytes === undefined ? {} : { configBytes }),
         ...(descriptor.platform === undefined ? {} : { platformHint: descriptor.platform }),
         architectures: [],
       });
+      const lie =
+        descriptor.platform === undefined || checked.platform?.from !== 'config'
+          ? null
+          : platformLie(descriptor.platform, checked.platform);
+      const findings = lie === null ? checked : { ...checked, reasons: [...checked.reasons, lie] };
       const runnable = !findings.reasons.some((r) => r.severity === 'error');
       return { ...base, role: runnable ? 'runnable' : 'image', child, findings, platform: findings.platform };
     }
@@ -116,6 +136,9 @@ const analyseEntry = (descriptor: Descriptor, position: number, evidence: Parsed
 export const analyseIndex = (index: IndexManifest, evidence: ParsedEvidence): EntryAnalysis[] =>
   index.manifests.map((descriptor, position) => analyseEntry(descriptor, position, evidence));
 
+/** True when the entry's platform was read from its own image config, not taken from the index. */
+export const isVerified = (entry: EntryAnalysis): boolean => entry.platform?.from === 'config';
+
 /** True when a runnable entry can serve the target architectures (unknown architecture counts as possible). */
 export const servesTargets = (entry: EntryAnalysis, architectures: readonly LambdaArchitecture[]): boolean => {
   const arch = entry.platform?.lambdaArchitecture ?? null;
@@ -126,16 +149,20 @@ export const servesTargets = (entry: EntryAnalysis, architectures: readonly Lamb
  * Picks the child to deploy: the runnable image for the first target architecture that has one,
  * or, with no target, the only runnable image. A child whose architecture is unknown is picked only
  * when it is the single candidate left: two such children are ambiguous. `strict` also refuses
- * children with warnings.
+ * children with warnings. Only a child whose manifest and config were read is ever picked (the
+ * guard promises nothing it did not check); `tentative` drops that condition, for the fetch
+ * planner deciding whose config to read.
  */
 export const pickDeployableChild = (
   entries: readonly EntryAnalysis[],
   architectures: readonly LambdaArchitecture[],
   strict: boolean,
+  tentative = false,
 ): EntryAnalysis | null => {
   const eligible = entries.filter(
     (entry) =>
       entry.role === 'runnable' &&
+      (tentative || isVerified(entry)) &&
       servesTargets(entry, architectures) &&
       !(strict && (entry.findings?.reasons.some((r) => r.severity === 'warning') ?? entry.findings === null)),
   );

@@ -33,6 +33,7 @@ export type RemedyTopic =
   | 'multi-platform-index'
   | 'single-platform-index'
   | 'architecture-mismatch'
+  | 'index-platform-mismatch'
   | 'schema1'
   | 'layer-compression'
   | 'nondistributable-layer'
@@ -123,6 +124,14 @@ const BASE_IMAGES_26: Source = {
 const BEDROCK_GATEWAY_32: Source = {
   title: 'aws-samples/bedrock-access-gateway#32: Runtime.InvalidEntrypoint from an image built for the wrong architecture',
   url: 'https://github.com/aws-samples/bedrock-access-gateway/pull/32',
+};
+const IMAGE_SPEC_INDEX: Source = {
+  title: 'OCI image-spec: Image Index (platform: the minimum runtime requirements of the image)',
+  url: 'https://github.com/opencontainers/image-spec/blob/main/image-index.md',
+};
+const BUILDAH_MANIFEST_ADD: Source = {
+  title: 'buildah-manifest-add(1): --arch/--os/--variant override the platform recorded in the list',
+  url: 'https://github.com/containers/buildah/blob/main/docs/buildah-manifest-add.1.md',
 };
 const RULES_OCI_777: Source = {
   title: 'bazel-contrib/rules_oci#777: ImageLayerFailure: UnsupportedImageLayerDetected on images pushed by oci_push',
@@ -249,6 +258,23 @@ export const LAMBDA_RULES: { readonly [C in ReasonCode]: LambdaRule<C> } = {
       'image' in details
         ? `the image is ${details.image} but the function targets ${details.target.join(' or ')}`
         : `the index has no runnable image for ${details.target.join(' or ')} (found ${details.found.join(', ')})`,
+  },
+  INDEX_PLATFORM_MISMATCH: {
+    code: 'INDEX_PLATFORM_MISMATCH',
+    severity: 'error',
+    status: 'confirmed',
+    rule: "An index entry's platform must be the platform its image config states; an entry that claims another is not deployed.",
+    title: 'The index lies about a platform',
+    prose:
+      'Clients pick an image from an index by the platform the index claims, but the image runs as its config says. Tools can record any platform for an entry (`buildah manifest add --arch`), so the guard reads the config of every image it would offer and offers none whose config disagrees.',
+    remedy: 'index-platform-mismatch',
+    predicates: ['index-analysis.ts#platformLie'],
+    sources: [IMAGE_SPEC_INDEX, IMAGE_SPEC_CONFIG, BUILDAH_MANIFEST_ADD],
+    message: (details) => {
+      const entry =
+        details.entry === undefined ? 'the index entry' : `entry ${details.entry} (${details.digest ?? 'unknown digest'})`;
+      return `${entry} claims ${details.index} in the index, but its image config says ${details.config}; it runs as ${details.config}`;
+    },
   },
   ENCRYPTED_LAYER: {
     code: 'ENCRYPTED_LAYER',

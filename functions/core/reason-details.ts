@@ -70,6 +70,13 @@ export interface ReasonDetails {
   readonly UNVERIFIED_LAYER_COMPRESSION: LayerFinding;
   readonly NONDISTRIBUTABLE_LAYER: LayerFinding;
   readonly ARCHITECTURE_UNKNOWN: { readonly config: string };
+  /** An index entry whose platform is not the one its image config states (both as `os/arch[/variant]`). */
+  readonly INDEX_PLATFORM_MISMATCH: {
+    readonly index: string;
+    readonly config: string;
+    readonly entry?: number;
+    readonly digest?: string;
+  };
   readonly LARGE_MANIFEST: { readonly bytes: number; readonly adviceBytes: number };
   readonly NOT_A_CONTAINER_IMAGE: {
     readonly kind: ArtifactKind;

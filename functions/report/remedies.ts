@@ -475,6 +475,27 @@ export const remediesFor = (topic: RemedyTopic, context: RemedyContext): Fix[] =
       ]);
     case 'architecture-mismatch':
       return changeArchitecture(names, context);
+    case 'index-platform-mismatch':
+      return withCopy([
+        single(
+          'docker-buildx',
+          'Let the build tool record the platform',
+          [
+            "Build each image for the platform it is listed under: `docker buildx build --platform` writes every entry's platform from the image it built.",
+            'With buildah, drop the `--arch`/`--os`/`--variant` overrides from `buildah manifest add` (they replace what the image says), or build the image for the platform you name.',
+            'Push the corrected index or, for Lambda, push the single image manifest itself.',
+          ],
+          context,
+          {
+            language: 'sh',
+            code: [
+              ...shellPrelude(names),
+              `docker buildx build --platform ${platformArg(names)} \\`,
+              '  --provenance=false --sbom=false -t "$IMAGE" --push .',
+            ].join('\n'),
+          },
+        ),
+      ]);
     case 'schema1':
       return [
         single(

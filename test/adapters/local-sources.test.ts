@@ -438,3 +438,26 @@ describe('the layer blobs of a full layout are never needed', () => {
     expect(archive.verdict.verdict).toBe('deployable');
   });
 });
+
+describe('the descriptor that names the subject is checked too', () => {
+  it.each([
+    { name: 'the size index.json claims', sizeDelta: 0, verdict: 'deployable', codes: [] },
+    { name: '5 bytes more than the manifest has', sizeDelta: 5, verdict: 'quarantined', codes: ['DIGEST_MISMATCH'] },
+    { name: '1 byte less than the manifest has', sizeDelta: -1, verdict: 'quarantined', codes: ['DIGEST_MISMATCH'] },
+  ])('an index.json entry with $name', async ({ name, sizeDelta, verdict, codes }) => {
+    // Prepare
+    const entry = entryOf(amd64.manifest, { annotations: refs('amd64') });
+    const folder = at(`size-${name.replaceAll(' ', '-')}`);
+    await writeFileTree(
+      folder,
+      layoutFiles({ blobs: imageBlobs(amd64), manifests: [{ ...entry, size: entry.size + sizeDelta }] }),
+    );
+
+    // Act
+    const judged = await judge(folder);
+
+    // Assess
+    expect(judged.verdict.verdict).toBe(verdict);
+    expect(judged.verdict.reasons.map((r) => r.code)).toStrictEqual(codes);
+  });
+});

@@ -141,12 +141,23 @@ describe('processPush: the seed index', () => {
       slack: 'ok',
     });
 
-    // Assess: the waves — one BatchGetImage (subject + probes), one batch of children, the provenance blob, then notify, then tag
-    expect(h.sequence()).toEqual(['getImages', 'tagPolicy', 'getManifests', 'getBlob', 'publish', 'chat', 'putTag', 'putTag']);
+    // Assess: the waves — one BatchGetImage (subject + probes), one batch of children, the child's config and the provenance statement together, then notify, then tag
+    expect(h.sequence()).toEqual([
+      'getImages',
+      'tagPolicy',
+      'getManifests',
+      'getBlob',
+      'getBlob',
+      'publish',
+      'chat',
+      'putTag',
+      'putTag',
+    ]);
     expect(h.memory.calls.map((call) => `${call.op} ${call.detail}`)).toEqual([
       `getImages ${seed.index.digest},v7,v7-quarantined,v7-deployable`,
       'tagPolicy ',
       `getManifests ${seed.image.digest},${seed.attestation.manifest.digest}`,
+      `getBlob ${seed.image.config.digest}`,
       `getBlob ${seed.statement.digest}`,
       `putTag v7-deployable=${seed.image.digest}`,
       `putTag v7-quarantined=${seed.index.digest}`,
@@ -349,7 +360,7 @@ describe('processPush: failures', () => {
 
     // Assess
     await expect(outcome).rejects.toMatchObject({ name: 'GuardError', code: 'THROTTLED', retryable: true });
-    expect(h.sequence()).toEqual(['getImages', 'tagPolicy', 'getManifests', 'getBlob', 'publish']);
+    expect(h.sequence()).toEqual(['getImages', 'tagPolicy', 'getManifests', 'getBlob', 'getBlob', 'publish']);
     expect(h.memory.tags.has('v7-deployable')).toBe(false);
     expect(h.memory.tags.has('v7-quarantined')).toBe(false);
   });
@@ -358,7 +369,7 @@ describe('processPush: failures', () => {
     { op: 'getImages' as const, sequence: ['getImages', 'tagPolicy'] },
     { op: 'tagPolicy' as const, sequence: ['getImages', 'tagPolicy'] },
     { op: 'getManifests' as const, sequence: ['getImages', 'tagPolicy', 'getManifests'] },
-    { op: 'getBlob' as const, sequence: ['getImages', 'tagPolicy', 'getManifests', 'getBlob'] },
+    { op: 'getBlob' as const, sequence: ['getImages', 'tagPolicy', 'getManifests', 'getBlob', 'getBlob'] },
   ])('a throttled $op is rethrown as retryable, with nothing published or tagged', async ({ op, sequence }) => {
     // Prepare
     const seed = seedCase({ architecture: 'arm64' });
@@ -533,7 +544,7 @@ describe('processPush: no tags to write', () => {
         { tag: 'v7-quarantined', outcome: 'planned' },
       ],
     });
-    expect(h.sequence()).toEqual(['getImages', 'getManifests', 'getBlob', 'publish', 'chat']);
+    expect(h.sequence()).toEqual(['getImages', 'getManifests', 'getBlob', 'getBlob', 'publish', 'chat']);
     expect(h.published).toHaveLength(1);
     expect(h.memory.tags.has('v7-quarantined')).toBe(false);
   });

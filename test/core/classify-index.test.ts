@@ -141,7 +141,8 @@ describe('classify: the seed case (linux/arm64 image + provenance attestation)',
           },
         },
       ],
-      deployableChild: { digest: seed.image.digest, platform: { lambdaArchitecture: 'arm64', from: 'index' } },
+      // What the index claims is reported, but nothing unread is offered to deploy.
+      deployableChild: null,
       provenance: null,
     });
   });
@@ -288,7 +289,7 @@ describe('classify: deployableChild selection', () => {
     { name: 'aarch64', platform: 'linux/aarch64' },
     { name: 'arm64/v8', platform: 'linux/arm64/v8' },
     { name: 'ARM64 in capitals', platform: 'Linux/ARM64' },
-  ])('matches an entry written as $name to arm64 (no config at hand)', ({ platform }) => {
+  ])('matches an entry written as $name to arm64 (configs at hand)', ({ platform }) => {
     // Prepare
     const idx = index({
       entries: [
@@ -298,8 +299,9 @@ describe('classify: deployableChild selection', () => {
     });
 
     // Act
-    const arm = classify({ subject: idx.bytes }, { architectures: ['arm64'] });
-    const x86 = classify({ subject: idx.bytes }, { architectures: ['x86_64'] });
+    const arm = classify(evidenceFor(idx.bytes, [amd64, arm64]), { architectures: ['arm64'] });
+    const x86 = classify(evidenceFor(idx.bytes, [amd64, arm64]), { architectures: ['x86_64'] });
+    const unread = classify({ subject: idx.bytes }, { architectures: ['arm64'] });
 
     // Assess
     expect(arm.deployableChild).toMatchObject({
@@ -310,6 +312,8 @@ describe('classify: deployableChild selection', () => {
       digest: amd64.digest,
       platform: { architecture: 'amd64', lambdaArchitecture: 'x86_64' },
     });
+    expect(arm.reasons.map((r) => r.code)).toStrictEqual(['IMAGE_INDEX']);
+    expect(unread.deployableChild).toBeNull();
   });
 
   it.each([
@@ -351,18 +355,21 @@ describe('classify: deployableChild selection', () => {
   });
 
   it.each([
-    { name: 'one child of unknown platform is taken for any target', entries: 1, target: ['arm64'], chosen: true },
-    { name: 'two children of unknown platform are ambiguous', entries: 2, target: ['arm64'], chosen: false },
-    { name: 'two children of unknown platform, no target: ambiguous', entries: 2, target: [], chosen: false },
-  ] satisfies { name: string; entries: number; target: LambdaArchitecture[]; chosen: boolean }[])(
+    { name: 'one unread child of unknown platform is not offered', entries: 1, target: ['arm64'], read: false, chosen: false },
+    { name: 'one child whose config says arm64 is taken', entries: 1, target: ['arm64'], read: true, chosen: true },
+    { name: 'two unread children of unknown platform', entries: 2, target: ['arm64'], read: false, chosen: false },
+    { name: 'two children of the same platform, no target: ambiguous', entries: 2, target: [], read: true, chosen: false },
+  ] satisfies { name: string; entries: number; target: LambdaArchitecture[]; read: boolean; chosen: boolean }[])(
     '$name',
-    ({ entries, target, chosen }) => {
-      // Prepare: entries without platform and children not at hand
-      const children = Array.from({ length: entries }, (_, i) => image({ layers: [{ seed: `unknown-${i}` }] }));
+    ({ entries, target, read, chosen }) => {
+      // Prepare: entries without platform
+      const children = Array.from({ length: entries }, (_, i) =>
+        image({ platform: 'linux/arm64', layers: [{ seed: `unknown-${i}` }] }),
+      );
       const idx = index({ entries: children.map((of) => ({ of })) });
 
       // Act
-      const verdict = classify({ subject: idx.bytes }, { architectures: target });
+      const verdict = classify(read ? evidenceFor(idx.bytes, children) : { subject: idx.bytes }, { architectures: target });
 
       // Assess
       expect(verdict.deployableChild?.digest ?? null).toBe(chosen ? children[0]?.digest : null);
@@ -404,17 +411,37 @@ describe('classify: deployableChild selection', () => {
     });
   });
 
-  it('the config outranks the index entry platform', () => {
-    // Prepare: the entry claims arm64, the config says amd64
-    const idx = index({ entries: [{ of: amd64, platform: 'linux/arm64' }] });
+  it.each([
+    { name: 'claims arm64, config says amd64', of: amd64, claim: 'linux/arm64', config: 'linux/amd64', target: ['arm64'] },
+    { name: 'claims amd64, config says arm64', of: arm64, claim: 'linux/amd64', config: 'linux/arm64', target: [] },
+    {
+      name: 'claims amd64, config says s390x (buildah manifest add --arch)',
+      of: image({ platform: 'linux/s390x' }),
+      claim: 'linux/amd64',
+      config: 'linux/s390x',
+      target: ['x86_64'],
+    },
+  ] satisfies { name: string; of: ImageFixture; claim: string; config: string; target: LambdaArchitecture[] }[])(
+    'an entry that lies about its platform is not runnable: $name',
+    ({ of, claim, config, target }) => {
+      // Prepare
+      const idx = index({ entries: [{ of, platform: claim }] });
 
-    // Act
-    const verdict = classify(evidenceFor(idx.bytes, [amd64]), { architectures: ['arm64'] });
+      // Act
+      const verdict = classify(evidenceFor(idx.bytes, [of]), { architectures: target });
 
-    // Assess
-    expect(verdict.deployableChild).toBeNull();
-    expect(verdict.reasons.map((r) => r.code)).toStrictEqual(['IMAGE_INDEX', 'ARCHITECTURE_MISMATCH']);
-  });
+      // Assess
+      expect(verdict.deployableChild).toBeNull();
+      expect(verdict.index?.entries[0]).toMatchObject({
+        role: 'image',
+        errors: expect.arrayContaining(['INDEX_PLATFORM_MISMATCH']),
+      });
+      const lie = verdict.reasons.find((r) => r.code === 'INDEX_PLATFORM_MISMATCH');
+      expect(lie?.details).toMatchObject({ index: claim, config, entry: 0, digest: of.digest });
+      expect(lie?.message).toContain(claim);
+      expect(lie?.message).toContain(config);
+    },
+  );
 });
 
 describe('classify: SOCI v2 indexes', () => {
@@ -432,8 +459,8 @@ describe('classify: SOCI v2 indexes', () => {
     // Act
     const verdict = classify(evidence);
 
-    // Assess
-    expect(verdict.deployableChild?.digest).toBe(sociImage.digest);
+    // Assess: the image is offered only once its manifest and config were read.
+    expect(verdict.deployableChild?.digest ?? null).toBe(withChildren ? sociImage.digest : null);
     expect(verdict.reasons[0]?.details).toMatchObject({
       runnable: 1,
       entries: [
@@ -453,7 +480,6 @@ describe('classify: SOCI v2 indexes', () => {
     const verdict = classify({ subject: idx.bytes });
 
     // Assess
-    expect(verdict.deployableChild?.digest).toBe(sociImage.digest);
     expect(verdict.reasons[0]?.details).toMatchObject({ runnable: 1, entries: [{}, { role: 'soci-index' }] });
   });
 });
@@ -569,7 +595,8 @@ describe('classify: other index entries', () => {
     expect(verdict.reasons[0]?.details).toMatchObject({ runnable: 3000, entryCount: 3000 });
     expect(verdict.reasons[0]?.code === 'IMAGE_INDEX' && verdict.reasons[0].details.entries).toHaveLength(50);
     expect(verdict.index?.entries).toHaveLength(3000);
-    expect(verdict.deployableChild?.digest).toBe(entries[1]?.of.digest);
+    // No child was read: none is offered.
+    expect(verdict.deployableChild).toBeNull();
   });
 });
 

@@ -99,17 +99,23 @@ describe('planFetch: an index', () => {
     expect(plan).toStrictEqual({ manifests: [seed.image.digest, seed.attestation.manifest.digest], blobs: [] });
   });
 
-  it('round 2 asks only for the provenance statement when the index names the platforms', () => {
+  it('round 2 asks for the child config with its provenance statement, even when the index names the platform', () => {
     // Prepare
     const seed = seedCase();
 
     // Act
     const plan = planRaw({ subject: seed.index.bytes, manifests: seed.manifests }, { architectures: ['arm64'] });
 
-    // Assess
+    // Assess: the platform an index claims is not evidence; the config is read in the same round.
     expect(plan).toStrictEqual({
       manifests: [],
       blobs: [
+        {
+          digest: seed.image.config.digest,
+          purpose: 'config',
+          size: seed.image.config.size,
+          maxBytes: DEFAULT_FETCH_LIMITS.maxConfigBytes,
+        },
         {
           digest: seed.statement.digest,
           purpose: 'provenance',
@@ -160,8 +166,8 @@ describe('planFetch: an index', () => {
     // Act
     const plan = planRaw({ subject: seed.index.bytes, manifests: seed.manifests }, {}, limits);
 
-    // Assess
-    expect(plan).toStrictEqual(NOTHING);
+    // Assess: the config is still read, the statement is not.
+    expect(plan.blobs.map((b) => [b.purpose, b.digest])).toStrictEqual([['config', seed.image.config.digest]]);
   });
 
   it('asks for at most maxChildren children, each once, and never a nested index', () => {
@@ -244,7 +250,7 @@ describe('gatherEvidence: rounds and reads', () => {
     });
   });
 
-  it('the seed index: 2 rounds (children in one batch, then the statement), never a layer', async () => {
+  it('the seed index: 2 rounds (children in one batch, then config and statement together), never a layer', async () => {
     // Prepare
     const seed = seedCase();
     const { source, calls } = fakeSource({ manifests: seed.manifests, blobs: seed.blobs });
@@ -253,9 +259,9 @@ describe('gatherEvidence: rounds and reads', () => {
     const { evidence, log } = await gatherEvidence(source, raw(seed.index), { architectures: ['arm64'] });
 
     // Assess
-    expect(log).toStrictEqual({ rounds: 2, manifestsRead: 2, blobsRead: 1, missing: [] });
+    expect(log).toStrictEqual({ rounds: 2, manifestsRead: 2, blobsRead: 2, missing: [] });
     expect(calls.getManifests).toStrictEqual([[seed.image.digest, seed.attestation.manifest.digest]]);
-    expect(calls.getBlob).toStrictEqual([seed.statement.digest]);
+    expect(calls.getBlob).toStrictEqual([seed.image.config.digest, seed.statement.digest]);
     const layers = layerDigests(seed.image, seed.attestation.manifest);
     expect(calls.getBlob.filter((digest) => layers.has(digest) && digest !== seed.statement.digest)).toStrictEqual([]);
     const verdict = classify(evidence, { architectures: ['arm64'] });
@@ -302,10 +308,14 @@ describe('gatherEvidence: rounds and reads', () => {
       rounds: 2,
       manifestsRead: 2,
       blobsRead: 0,
-      missing: [{ digest: seed.statement.digest, purpose: 'provenance', reason: 'blob unknown' }],
+      missing: [
+        { digest: seed.image.config.digest, purpose: 'config', reason: 'blob unknown' },
+        { digest: seed.statement.digest, purpose: 'provenance', reason: 'blob unknown' },
+      ],
     });
-    expect(calls.getBlob).toHaveLength(1);
-    expect(classify(evidence).provenance).toBeNull();
+    expect(calls.getBlob).toHaveLength(2);
+    // Nothing unread is offered: without its config the child is not a deployable child.
+    expect(classify(evidence)).toMatchObject({ provenance: null, deployableChild: null });
   });
 
   it('asks once for children the repository does not have', async () => {
@@ -341,7 +351,13 @@ describe('gatherEvidence: rounds and reads', () => {
     // Prepare
     const seed = seedCase();
     const liar = provenanceV02({ builderId: 'https://github.com/attacker/repo/actions/runs/1' });
-    const { source } = fakeSource({ manifests: seed.manifests, blobs: new Map([[seed.statement.digest, liar.bytes]]) });
+    const { source } = fakeSource({
+      manifests: seed.manifests,
+      blobs: new Map([
+        [seed.image.config.digest, seed.image.config.bytes],
+        [seed.statement.digest, liar.bytes],
+      ]),
+    });
 
     // Act
     const { evidence, log } = await gatherEvidence(source, raw(seed.index), {});
@@ -364,13 +380,16 @@ describe('gatherEvidence: rounds and reads', () => {
       ],
     });
     const idx = index({ entries: [{ of: arm, platform: 'linux/arm64' }, attestation.entry] });
-    const { source, calls } = fakeSource({ manifests: pool(arm, attestation.manifest), blobs: pool(statement, sbom) });
+    const { source, calls } = fakeSource({
+      manifests: pool(arm, attestation.manifest),
+      blobs: pool(arm.config, statement, sbom),
+    });
 
     // Act
     const { evidence } = await gatherEvidence(source, raw(idx), {});
 
     // Assess
-    expect(calls.getBlob).toStrictEqual([statement.digest]);
+    expect(calls.getBlob).toStrictEqual([arm.config.digest, statement.digest]);
     expect(classify(evidence).provenance?.ciRunUrl).toBe('https://github.com/o/r/actions/runs/5');
   });
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { fakeDigest, helmChart, image, jsonBytes, pool, schema1, seedCase } from '../../fixtures/oci-fixtures.js';
+import { fakeDigest, helmChart, image, index, jsonBytes, pool, schema1, seedCase } from '../../fixtures/oci-fixtures.js';
 import { type ClassifyOptions, classify, type Evidence, verdictFor } from '../../functions/core/classify.js';
 import { LAMBDA_RULES, REASON_CODES, type ReasonCode, ruleFor } from '../../functions/core/lambda-rules.js';
 import { MediaType } from '../../functions/core/media-type.js';
@@ -30,6 +30,14 @@ const ONE_PER_CODE: Record<ReasonCode, Case> = {
   ARCHITECTURE_MISMATCH: {
     evidence: () => withConfig(image({ platform: 'linux/arm64' })),
     options: { architectures: ['x86_64'] },
+    verdict: 'quarantined',
+  },
+  INDEX_PLATFORM_MISMATCH: {
+    evidence: () => {
+      const s390x = image({ platform: 'linux/s390x' });
+      const lying = index({ entries: [{ of: s390x, platform: 'linux/amd64' }] });
+      return { subject: lying.bytes, manifests: pool(s390x), blobs: pool(s390x.config) };
+    },
     verdict: 'quarantined',
   },
   ENCRYPTED_LAYER: { evidence: () => withConfig(image({ layers: [MediaType.OciLayerEncrypted] })), verdict: 'quarantined' },
@@ -140,6 +148,7 @@ describe('the rules table', () => {
         'NOT_LINUX',
         'UNSUPPORTED_ARCHITECTURE',
         'ARCHITECTURE_MISMATCH',
+        'INDEX_PLATFORM_MISMATCH',
         'ENCRYPTED_LAYER',
         'FOREIGN_LAYER',
         'UNSUPPORTED_LAYER_MEDIA_TYPE',

@@ -85,7 +85,8 @@ const CORE_CASES: readonly { name: string; evidence: Evidence; codes: readonly s
   {
     name: 'two entries with the same digest and different platforms',
     evidence: evidenceOf(duplicated, [seed.image], [seed.image.config]),
-    codes: ['IMAGE_INDEX'],
+    // One image cannot be both: the entry whose claim its config contradicts is a lie.
+    codes: ['IMAGE_INDEX', 'INDEX_PLATFORM_MISMATCH'],
     verdict: 'quarantined',
   },
   {
