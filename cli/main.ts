@@ -7,6 +7,8 @@ const HELP = `ecr-lambda-guard — will AWS Lambda accept this container image?
 
 Usage:
   ecr-lambda-guard inspect <source> [--json] [--arch x86_64|arm64] [--strict] [--blobs DIR]
+  ecr-lambda-guard audit [--repository PATTERN]... [--arch ARCH] [--strict] [--since 7d|DATE] [--region R]
+                        [--json | --format text|markdown|json] [--apply [--notify --topic-arn ARN]] [--functions]
   ecr-lambda-guard local serve [--port N] [--state DIR] [--no-guard]
   ecr-lambda-guard local push <oci-layout-or-archive>[:ref] <repo>:<tag> [--endpoint URL]
   ecr-lambda-guard demo
@@ -24,6 +26,11 @@ Options:
   --arch ARCH   the function's architecture: x86_64 or arm64 (repeat or comma-separate for both)
   --strict      quarantine on warnings too
   --blobs DIR   folder of blobs named by hex digest (with a single manifest file)
+
+audit checks every tag of every repository (or those --repository matches, * wildcard) with the
+guard's rules and reports its guard tags (present, missing, stale, foreign); --apply writes the
+missing verdict tags by the guard's rules (never deletes, never moves a foreign tag); --functions
+checks the images of the region's container-image Lambda functions. See docs/audit.md.
 
 Exit codes: 0 deployable or skipped, 1 quarantined, 2 usage or input error.
 `;
@@ -58,6 +65,10 @@ const inspect = async (args: string[]): Promise<number> => {
 
 const commands: Record<string, (args: string[]) => Promise<number>> = {
   inspect,
+  audit: async (args) => {
+    const { runAudit } = await import('./audit.js');
+    return runAudit(args, (text) => process.stdout.write(text), process.stderr);
+  },
   local: async (args) => {
     const { runLocal } = await import('./local.js');
     return runLocal(args);

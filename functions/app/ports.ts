@@ -85,3 +85,29 @@ export interface Metrics {
   count(...call: MetricCall): void;
   flush(): void;
 }
+
+/** A repository as a registry lists it (ECR DescribeRepositories). */
+export interface ListedRepository {
+  readonly name: string;
+  /** `<account>.dkr.ecr.<region>.amazonaws.com/<name>`. */
+  readonly uri: string;
+}
+
+/** A tagged image as a registry lists it (ECR DescribeImages). */
+export interface ListedImage {
+  readonly digest: string;
+  readonly tags: readonly string[];
+  /** Push time in epoch milliseconds, when the registry says. */
+  readonly pushedAt: number | null;
+}
+
+/**
+ * What a registry holds, page by page: for the audit and the scheduled sweep, which must find tags
+ * no event announced. Failures are thrown as `GuardError`.
+ */
+export interface RegistryCatalog {
+  /** Every repository of the registry. */
+  repositories(): AsyncIterable<ListedRepository>;
+  /** The repository's tagged images, oldest push first where the registry orders them so. */
+  taggedImages(repository: string): AsyncIterable<ListedImage>;
+}
