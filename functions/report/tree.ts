@@ -47,14 +47,16 @@ const ROLE_WORDS: Readonly<Record<EntryRole, string>> = {
   artifact: 'artifact',
 };
 
-const entryLabel = (entry: IndexEntry): string => {
-  const platform = entry.platform === null ? null : formatPlatform(entry.platform);
+/** `claimed`: the platform the index claims for the entry when its config says another. */
+const entryLabel = (entry: IndexEntry, claimed: string | undefined): string => {
+  const shown = entry.platform === null ? null : formatPlatform(entry.platform);
+  const platform = shown === null || claimed === undefined ? shown : `${shown} (the index says ${claimed})`;
   const words = ROLE_WORDS[entry.role];
   switch (entry.role) {
     case 'runnable':
       return `${words} ${platform ?? '(platform unknown)'}${entry.chosen ? ' — deployable' : ''}`;
     case 'image': {
-      const why = entry.errors[0];
+      const why = claimed === undefined ? entry.errors[0] : 'INDEX_PLATFORM_MISMATCH';
       return `${words} ${platform ?? '(platform unknown)'}${why === undefined ? ' — not runnable on Lambda' : ` — ${why}`}`;
     }
     case 'attestation': {
@@ -96,6 +98,9 @@ export const treeOf = (verdict: Verdict): TreeNode => {
   switch (kind) {
     case 'index': {
       const entries = verdict.index?.entries ?? [];
+      const claims = new Map<number | undefined, string>();
+      for (const found of verdict.reasons)
+        if (found.code === 'INDEX_PLATFORM_MISMATCH') claims.set(found.details.entry, found.details.index);
       return {
         ...leaf(
           verdict,
@@ -110,7 +115,7 @@ export const treeOf = (verdict: Verdict): TreeNode => {
           kind: entry.childKind ?? 'unknown',
           platform: entry.platform === null ? null : formatPlatform(entry.platform),
           mark: entryMark(entry),
-          label: entryLabel(entry),
+          label: entryLabel(entry, claims.get(entry.position)),
           children: [],
         })),
       };

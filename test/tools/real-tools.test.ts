@@ -1,10 +1,11 @@
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attestationFor, imageIndex, provenanceStatement } from '../../fixtures/buildkit-attestation.js';
 import { type BlobDescriptor, entryOf } from '../../fixtures/oci-bytes.js';
-import { inspectJson, REPO_ROOT, run, shouldSkip } from './tool-support.js';
+import { entryNamed, type LayoutEntry, ociTools, readLayoutIndex } from '../support/oci-tools.js';
+import { inspectJson, REPO_ROOT, shouldSkip } from './tool-support.js';
 
 /**
  * Real images made by Debian's umoci, skopeo and buildah (no Docker engine, no registry: the
@@ -18,26 +19,8 @@ const RUN_URL = 'https://github.com/example-org/orders-service/actions/runs/5550
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 const DOCKER_V2 = 'application/vnd.docker.distribution.manifest.v2+json';
 
-interface LayoutEntry {
-  readonly mediaType: string;
-  readonly digest: string;
-  readonly size: number;
-  readonly annotations?: Record<string, string>;
-}
-
-const readIndex = async (layout: string): Promise<{ manifests: LayoutEntry[] }> =>
-  JSON.parse(await readFile(join(layout, 'index.json'), 'utf8')) as { manifests: LayoutEntry[] };
-
-const entryNamed = async (layout: string, ref: string): Promise<LayoutEntry> => {
-  const entry = (await readIndex(layout)).manifests.find(
-    (candidate) => candidate.annotations?.['org.opencontainers.image.ref.name'] === ref,
-  );
-  if (entry === undefined) throw new Error(`${layout} has no ${ref}`);
-  return entry;
-};
-
 /** Digests of what the tools built, filled in by beforeAll and read by the cases. */
-const built = { amd64: '', arm64: '', multi: '', attested: '', v2s2: '' };
+const built = { amd64: '', arm64: '', multi: '', attested: '', v2s2: '', s390x: '', lie: '' };
 let work = '';
 const at = (...parts: string[]): string => join(work, ...parts);
 
@@ -62,7 +45,7 @@ const attest = async (layout: string, image: LayoutEntry, ref: string): Promise<
   for (const blob of [index, attestation.manifest, attestation.config, ...attestation.statements]) {
     await writeFile(join(layout, 'blobs', 'sha256', blob.descriptor.digest.slice('sha256:'.length)), blob.bytes);
   }
-  const catalogue = await readIndex(layout);
+  const catalogue = await readLayoutIndex(layout);
   catalogue.manifests.push(entryOf(index, { annotations: { 'org.opencontainers.image.ref.name': ref } }) as LayoutEntry);
   await writeFile(join(layout, 'index.json'), JSON.stringify(catalogue));
   return index.descriptor.digest;
@@ -73,54 +56,22 @@ beforeAll(async () => {
   if (missing.length > 0) throw new Error(`REQUIRE_TOOLS=1, but ${missing.join(', ')} not installed`);
   work = await mkdtemp(join(tmpdir(), 'elg-tools-'));
   // buildah and skopeo read policy, registries and storage config from HOME; keep all of it here.
-  const home = at('home');
-  await mkdir(join(home, '.config', 'containers'), { recursive: true });
-  const policy = join(home, '.config', 'containers', 'policy.json');
-  await writeFile(policy, JSON.stringify({ default: [{ type: 'insecureAcceptAnything' }] }));
-  await mkdir(at('tmp'));
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    HOME: home,
-    XDG_CONFIG_HOME: join(home, '.config'),
-    XDG_DATA_HOME: join(home, '.local', 'share'),
-    TMPDIR: at('tmp'),
-    // As root, containers/image keeps its blob-info cache in /var/lib/containers whatever HOME says;
-    // naming a non-root uid moves it under XDG_DATA_HOME, inside this temp dir (skopeo 1.9, buildah 1.28).
-    ...(process.getuid?.() === 0 ? { _CONTAINERS_ROOTLESS_UID: '65534' } : {}),
-  };
-  const skopeo = (...args: string[]) => run('skopeo', ['--policy', policy, ...args], { env });
-  const buildah = (...args: string[]) =>
-    run('buildah', ['--root', at('buildah-root'), '--runroot', at('buildah-run'), '--storage-driver', 'vfs', ...args], { env });
-
-  await mkdir(at('rootfs', 'app'), { recursive: true });
-  await writeFile(at('rootfs', 'app', 'run.sh'), '#!/bin/sh\necho "hello from $(uname -m)"\n');
-  await chmod(at('rootfs', 'app', 'run.sh'), 0o755);
-  const rootless = process.getuid?.() === 0 ? [] : ['--rootless'];
+  const { skopeo, buildah, umociImage } = await ociTools(work);
   const images = at('images');
-  run('umoci', ['init', '--layout', images]);
-  for (const arch of ['amd64', 'arm64']) {
-    run('umoci', ['new', '--image', `${images}:${arch}`]);
-    run('umoci', ['insert', ...rootless, '--image', `${images}:${arch}`, at('rootfs', 'app'), '/app']);
-    run('umoci', [
-      'config',
-      '--image',
-      `${images}:${arch}`,
-      '--architecture',
-      arch,
-      '--os',
-      'linux',
-      '--config.entrypoint',
-      '/app/run.sh',
-    ]);
-  }
-  built.amd64 = (await entryNamed(images, 'amd64')).digest;
-  built.arm64 = (await entryNamed(images, 'arm64')).digest;
+  built.amd64 = await umociImage(images, 'amd64', 'amd64');
+  built.arm64 = await umociImage(images, 'arm64', 'arm64');
+  built.s390x = await umociImage(images, 's390x', 's390x');
 
   buildah('manifest', 'create', 'guard-multi');
   buildah('manifest', 'add', 'guard-multi', `oci:${images}:amd64`);
   buildah('manifest', 'add', 'guard-multi', `oci:${images}:arm64`);
   buildah('manifest', 'push', '--all', '--format', 'oci', 'guard-multi', `oci:${at('multi')}:multi`);
   built.multi = (await entryNamed(at('multi'), 'multi')).digest;
+  // An index that lies: buildah records the platform it is told, whatever the image config says.
+  buildah('manifest', 'create', 'guard-lie');
+  buildah('manifest', 'add', '--arch', 'amd64', '--os', 'linux', 'guard-lie', `oci:${images}:s390x`);
+  buildah('manifest', 'push', '--all', '--format', 'oci', 'guard-lie', `oci:${at('lie')}:lie`);
+  built.lie = (await entryNamed(at('lie'), 'lie')).digest;
 
   skopeo('copy', '--format', 'v2s2', `oci:${images}:amd64`, `dir:${at('v2s2')}`);
   skopeo('copy', '--dest-compress-format', 'zstd', `oci:${images}:amd64`, `oci:${at('zstd')}:zstd`);
@@ -186,6 +137,25 @@ describe.skipIf(skip)('real OCI tools, judged through the CLI', () => {
       codes: ['IMAGE_INDEX'],
       subject: () => built.multi,
       child: () => built.arm64,
+    },
+    {
+      name: 'buildah index claiming linux/amd64 for an s390x image (manifest add --arch)',
+      args: () => [`${at('lie')}:lie`, '--arch', 'x86_64'],
+      status: 1,
+      verdict: 'quarantined',
+      codes: ['IMAGE_INDEX', 'INDEX_PLATFORM_MISMATCH'],
+      subject: () => built.lie,
+      subjectMediaType: OCI_INDEX,
+      child: () => null,
+    },
+    {
+      name: 'the s390x image of the lying index, by digest',
+      args: () => [`${at('images')}@${built.s390x}`, '--arch', 'x86_64'],
+      status: 1,
+      verdict: 'quarantined',
+      codes: ['UNSUPPORTED_ARCHITECTURE'],
+      subject: () => built.s390x,
+      architecture: 's390x',
     },
     {
       name: 'skopeo v2s2 dir: copy, manifest.json with --blobs',

@@ -1,0 +1,67 @@
+/**
+ * Verdict tags you can trust, end to end through the built guard on the local stack: nothing is
+ * promised deployable that was not read and checked by digest, whatever the index claims.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openLocalSource } from '../../functions/adapters/open-local-source.js';
+import { pushToEcr } from '../../local/ecr-push.js';
+import { REPOSITORY, startGuard } from '../support/guard-harness.js';
+import { ociTools } from '../support/oci-tools.js';
+import { shouldSkip } from '../tools/tool-support.js';
+import { notifications, tagsInEcr } from './guard-kit.js';
+
+const { skip, missing } = shouldSkip('test/e2e/verdict-trust', ['umoci', 'buildah']);
+
+let work = '';
+const built = { s390x: '', lie: '' };
+
+beforeAll(async () => {
+  if (skip) return;
+  if (missing.length > 0) throw new Error(`REQUIRE_TOOLS=1, but ${missing.join(', ')} not installed`);
+  work = await mkdtemp(join(tmpdir(), 'elg-trust-'));
+  const { buildah, umociImage } = await ociTools(work);
+  built.s390x = await umociImage(join(work, 'images'), 's390x', 's390x');
+  // What `buildah manifest add --arch` writes: the platform it is told, whatever the config says.
+  buildah('manifest', 'create', 'guard-lie');
+  buildah('manifest', 'add', '--arch', 'amd64', '--os', 'linux', 'guard-lie', `oci:${join(work, 'images')}:s390x`);
+  buildah('manifest', 'push', '--all', '--format', 'oci', 'guard-lie', `oci:${join(work, 'lie')}:lie`);
+}, 120_000);
+
+afterAll(async () => {
+  if (work !== '') await rm(work, { recursive: true, force: true });
+});
+
+describe.skipIf(skip)('an index that lies about a platform (made by buildah)', () => {
+  it.each([{ targets: 'x86_64' }, { targets: 'x86_64,arm64' }, { targets: '' }])(
+    'GUARD_TARGET_ARCHITECTURES=$targets: the s390x image gets no deployable tag, and the team hears both platforms',
+    async ({ targets }) => {
+      // Prepare
+      const { guard, endpoint, ecr, close } = await startGuard({ env: { GUARD_TARGET_ARCHITECTURES: targets } });
+      try {
+        const local = await openLocalSource(`${join(work, 'lie')}:lie`, {});
+
+        // Act
+        await pushToEcr(ecr, local.source, local.subject, { repository: REPOSITORY, tag: 'rel', createRepository: true });
+        await guard.stack.idle();
+
+        // Assess: the index is quarantined and nothing names the s390x image as deployable
+        const tags = await tagsInEcr(ecr);
+        expect(tags).toEqual({ rel: local.subject.digest, 'rel-quarantined': local.subject.digest });
+        const [sent, ...more] = notifications(endpoint);
+        expect(more).toEqual([]);
+        expect(sent?.machine.reasons?.map((r) => r.code)).toEqual(['IMAGE_INDEX', 'INDEX_PLATFORM_MISMATCH']);
+        expect(sent?.machine.deployableChild ?? null).toBeNull();
+        for (const text of [sent?.email ?? '', JSON.stringify(sent?.chatbot)]) {
+          expect(text).toContain('linux/amd64');
+          expect(text).toContain('linux/s390x');
+          expect(text).not.toMatch(/deploy (it )?now/i);
+        }
+      } finally {
+        await close();
+      }
+    },
+  );
+});
