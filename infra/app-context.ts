@@ -2,7 +2,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { type LambdaArchitecture, parseLambdaArchitecture } from '../functions/core/platform.js';
 import type { EcrLambdaGuardProps } from './ecr-lambda-guard.js';
 import { GuardConfigError } from './guard-config-error.js';
-import type { ExistingTopic } from './guard-stack.js';
+import type { ExistingTopic, GuardStackProps } from './guard-stack.js';
 import type { SlackWebhookSecret } from './slack-options.js';
 
 /**
@@ -58,6 +58,14 @@ export const CONTEXT_KEYS = {
   sourceMaps: 'sourceMaps',
   /** Run the AWS Solutions checks (cdk-nag) on synth. Default `true`. */
   nag: 'nag',
+  /** `single` (one account, default) or `organization` (a central stack and the member template). */
+  variant: 'variant',
+  /** Organization variant: the organization id; without it the central template takes it as a parameter. */
+  organizationId: 'organizationId',
+  /** Organization variant: the only account ids the guard acts for. Default: any the bus admits. */
+  memberAccounts: 'memberAccounts',
+  /** Organization variant: `111111111111=payments,…`, names notifications show next to account ids. */
+  accountAliases: 'accountAliases',
 } as const;
 
 /** What the app needs besides the guard's props. */
@@ -70,6 +78,8 @@ export interface AppSettings {
   readonly guard: Omit<EcrLambdaGuardProps, 'topic'>;
   /** An existing topic to publish to instead of a new one. */
   readonly existingTopic?: ExistingTopic;
+  /** The organization variant's settings; absent for the single-account variant. */
+  readonly organization?: NonNullable<GuardStackProps['organization']>;
 }
 
 /** Reads one context value as CDK hands it over (strings from `-c`, JSON values from cdk.json). */
@@ -145,6 +155,36 @@ const slackWebhook = (read: ContextReader): SlackWebhookSecret | undefined => {
 const defined = <T extends object>(value: { [K in keyof T]: T[K] | undefined }): T =>
   Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as T;
 
+const organization = (read: ContextReader): AppSettings['organization'] => {
+  const variant = text(read, CONTEXT_KEYS.variant) ?? 'single';
+  if (variant !== 'single' && variant !== 'organization') {
+    throw new GuardConfigError(`context "${CONTEXT_KEYS.variant}" must be single or organization, found "${variant}"`);
+  }
+  const organizationId = text(read, CONTEXT_KEYS.organizationId);
+  const memberAccounts = list(read, CONTEXT_KEYS.memberAccounts);
+  const aliases = list(read, CONTEXT_KEYS.accountAliases);
+  if (variant === 'single') {
+    if (organizationId !== undefined || memberAccounts !== undefined || aliases !== undefined) {
+      throw new GuardConfigError(`the organization settings need context "${CONTEXT_KEYS.variant}=organization"`);
+    }
+    return undefined;
+  }
+  const accountAliases = Object.fromEntries(
+    (aliases ?? []).map((item) => {
+      const [account, alias, ...rest] = item.split('=');
+      if (account === undefined || alias === undefined || rest.length > 0) {
+        throw new GuardConfigError(`context "${CONTEXT_KEYS.accountAliases}": "${item}" is not <account id>=<alias>`);
+      }
+      return [account.trim(), alias.trim()];
+    }),
+  );
+  return defined<NonNullable<AppSettings['organization']>>({
+    organizationId,
+    memberAccounts,
+    accountAliases: aliases === undefined ? undefined : accountAliases,
+  });
+};
+
 /** Turns the app's context into stack settings, naming the key of any value it cannot use. */
 export const readAppSettings = (read: ContextReader): AppSettings => {
   const workspaceId = text(read, CONTEXT_KEYS.slackWorkspaceId);
@@ -183,6 +223,10 @@ export const readAppSettings = (read: ContextReader): AppSettings => {
     stackName: text(read, CONTEXT_KEYS.stackName) ?? 'EcrLambdaGuard',
     nag: flag(read, CONTEXT_KEYS.nag) ?? true,
     guard,
+    ...(() => {
+      const org = organization(read);
+      return org === undefined ? {} : { organization: org };
+    })(),
     ...(topicArn === undefined
       ? {}
       : { existingTopic: topicKeyArn === undefined ? { topicArn } : { topicArn, keyArn: topicKeyArn } }),

@@ -2,6 +2,7 @@ import type { Duration } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { LambdaArchitecture } from '../functions/core/platform.js';
+import type { GuardOrganization } from './organization-options.js';
 import type { SlackChannel, SlackWebhookSecret } from './slack-options.js';
 
 /** Settings of an {@link EcrLambdaGuard}; every one has a default that suits a first deployment. */
@@ -129,4 +130,10 @@ export interface EcrLambdaGuardProps {
    * @default false
    */
   readonly sourceMaps?: boolean;
+  /**
+   * Central mode: one guard for every account and Region of an AWS Organization, fed by a central
+   * event bus that admits only the organization; member accounts deploy the member template.
+   * @default - single-account mode
+   */
+  readonly organization?: GuardOrganization;
 }

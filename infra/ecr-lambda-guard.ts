@@ -21,8 +21,11 @@ import { createGuardAlarms } from './guard-alarms.js';
 import { GUARD_HANDLER, guardCode } from './guard-code.js';
 import { GuardConfigError } from './guard-config-error.js';
 import { guardEnvironment } from './guard-environment.js';
+import { GUARD_ECR_READ_ACTIONS, GUARD_ECR_WRITE_ACTIONS } from './guard-permissions.js';
 import { resolveGuardSettings } from './guard-settings.js';
 import { acknowledgeGuardNagFindings } from './nag-suppressions.js';
+import { createOrganizationIntake, organizationEnvironment } from './organization-intake.js';
+import { resolveOrganization } from './organization-options.js';
 import { grantSlackWebhookRead } from './slack-webhook-access.js';
 import { repositoryArnResourceNames } from './watched-repositories.js';
 
@@ -76,10 +79,15 @@ export class EcrLambdaGuard extends Construct {
   public readonly tagMutabilityExclusionFilters: readonly string[];
   /** The rule's event pattern, as EventBridge receives it. */
   public readonly eventPattern: Readonly<Record<string, unknown>>;
+  /** Central mode: the bus member accounts forward pushes to (admits only the organization). */
+  public readonly organizationBus?: events.EventBus;
+  /** Central mode: the guard's rule on {@link organizationBus}. */
+  public readonly organizationRule?: events.Rule;
 
   constructor(scope: Construct, id: string, props: EcrLambdaGuardProps = {}) {
     super(scope, id);
     const settings = resolveGuardSettings(props);
+    const organization = props.organization === undefined ? undefined : resolveOrganization(props.organization);
     this.watchedRepositories = settings.watched;
     this.guardTagSuffixes = settings.guardTagSuffixes;
     this.tagMutabilityExclusionFilters = settings.tagMutabilityExclusionFilters;
@@ -128,6 +136,8 @@ export class EcrLambdaGuard extends Construct {
     const role = new iam.Role(this, 'ServiceRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'ECR Lambda guard: read and tag the watched repositories, publish verdicts',
+      // Central mode: a fixed name, the one principal every member role trusts.
+      ...(organization === undefined ? {} : { roleName: organization.guardRoleName }),
     });
     this.logGroup.grantWrite(role);
     const slackVariables = grantSlackWebhookRead(role, props.slackWebhook);
@@ -146,7 +156,10 @@ export class EcrLambdaGuard extends Construct {
       retryAttempts: ASYNC_RETRY_ATTEMPTS,
       maxEventAge: ASYNC_MAX_EVENT_AGE,
       onFailure: new destinations.SqsDestination(this.failureQueue),
-      environment: guardEnvironment(settings, this.topic.topicArn, slackVariables, props.sourceMaps ?? false),
+      environment: {
+        ...guardEnvironment(settings, this.topic.topicArn, slackVariables, props.sourceMaps ?? false),
+        ...(organization === undefined ? {} : organizationEnvironment(organization, Stack.of(this).account)),
+      },
     });
 
     const repositoryArns = repositoryArnResourceNames(settings.watched).map((name) =>
@@ -155,29 +168,44 @@ export class EcrLambdaGuard extends Construct {
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'ReadWatchedRepositories',
-        actions: ['ecr:BatchGetImage', 'ecr:DescribeRepositories', 'ecr:GetDownloadUrlForLayer'],
+        actions: [...GUARD_ECR_READ_ACTIONS],
         resources: repositoryArns,
       }),
     );
     if (settings.writeTags) {
       role.addToPrincipalPolicy(
-        new iam.PolicyStatement({ sid: 'TagWatchedRepositories', actions: ['ecr:PutImage'], resources: repositoryArns }),
+        new iam.PolicyStatement({
+          sid: 'TagWatchedRepositories',
+          actions: [...GUARD_ECR_WRITE_ACTIONS],
+          resources: repositoryArns,
+        }),
       );
     }
     this.topic.grantPublish(role);
 
     // The trigger.
+    const pushTarget = (): targets.LambdaFunction =>
+      new targets.LambdaFunction(this.handler, {
+        retryAttempts: RULE_TARGET_RETRY_ATTEMPTS,
+        maxEventAge: RULE_TARGET_MAX_EVENT_AGE,
+        deadLetterQueue: this.ruleDeadLetterQueue,
+      });
     this.rule = new events.Rule(this, 'PushRule', {
       description: 'Successful ECR pushes to the watched repositories, minus the guard’s own tags',
       eventPattern: toCdkEventPattern(this.eventPattern),
-      targets: [
-        new targets.LambdaFunction(this.handler, {
-          retryAttempts: RULE_TARGET_RETRY_ATTEMPTS,
-          maxEventAge: RULE_TARGET_MAX_EVENT_AGE,
-          deadLetterQueue: this.ruleDeadLetterQueue,
-        }),
-      ],
+      targets: [pushTarget()],
     });
+
+    if (organization !== undefined) {
+      const intake = createOrganizationIntake(this, {
+        organization,
+        eventPattern: this.eventPattern,
+        role,
+        target: pushTarget(),
+      });
+      this.organizationBus = intake.bus;
+      this.organizationRule = intake.rule;
+    }
 
     this.alarms = createGuardAlarms(this, this);
     if (settings.alarmsNotifyTopic) {

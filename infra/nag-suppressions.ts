@@ -28,6 +28,12 @@ const flatten = (value: unknown): string => {
   return JSON.stringify(value);
 };
 
+/** Acknowledges the IAM5 finding of one wildcard resource ARN in a role's policy, with its reason. */
+export const acknowledgeWildcardResource = (role: IConstruct, arn: string, reason: string): void => {
+  const resource = flatten(Stack.of(role).resolve(arn));
+  if (resource.includes('*')) Validations.of(role).acknowledge({ id: `AwsSolutions-IAM5[Resource::${resource}]`, reason });
+};
+
 /**
  * Acknowledges, with the reason a reviewer needs, each AWS Solutions finding the guard accepts.
  * Lives with the construct (CDK's own `Validations`, no cdk-nag import) so any app that drops the

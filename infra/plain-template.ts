@@ -30,6 +30,14 @@ export const DEFAULT_EXPORT_DIR = 'dist/cloudformation';
 /** The plain template's file name. */
 export const EXPORT_TEMPLATE_FILE = 'ecr-lambda-guard.template.json';
 
+/** The organization variant's templates: the central guard and the member template a StackSet deploys. */
+export const CENTRAL_TEMPLATE_FILE = 'ecr-lambda-guard-central.template.json';
+export const MEMBER_TEMPLATE_FILE = 'ecr-lambda-guard-member.template.json';
+
+/** The file a stack of the app is exported to, by the suffix the app gives the organization variant's stacks. */
+export const exportFileFor = (stackId: string): string =>
+  stackId.endsWith('Member') ? MEMBER_TEMPLATE_FILE : stackId.endsWith('Central') ? CENTRAL_TEMPLATE_FILE : EXPORT_TEMPLATE_FILE;
+
 /** Where the export puts the function bundle, relative to the template (what `aws cloudformation package` reads). */
 export const ASSET_FOLDER = 'assets';
 

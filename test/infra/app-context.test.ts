@@ -45,6 +45,10 @@ describe('readAppSettings', () => {
       reservedConcurrency: '3',
       sourceMaps: 'true',
       nag: 'false',
+      variant: 'organization',
+      organizationId: 'o-abcdef1234',
+      memberAccounts: '222222222222, 333333333333',
+      accountAliases: '222222222222=payments',
     };
     // Act
     const settings = readAppSettings(reader(context));
@@ -76,9 +80,22 @@ describe('readAppSettings', () => {
         reservedConcurrency: 3,
         sourceMaps: true,
       },
+      organization: {
+        organizationId: 'o-abcdef1234',
+        memberAccounts: ['222222222222', '333333333333'],
+        accountAliases: { '222222222222': 'payments' },
+      },
     });
     // Every documented key is exercised (the secret alternative in the next test).
     expect([...Object.keys(context), CONTEXT_KEYS.slackWebhookSecret].sort()).toStrictEqual(Object.values(CONTEXT_KEYS).sort());
+  });
+
+  it.each([
+    { context: { variant: 'org' }, message: 'must be single or organization' },
+    { context: { organizationId: 'o-abcdef1234' }, message: 'need context "variant=organization"' },
+    { context: { variant: 'organization', accountAliases: '222222222222' }, message: 'is not <account id>=<alias>' },
+  ])('names the organization key: $message', ({ context, message }) => {
+    expect(() => readAppSettings(reader(context))).toThrow(message);
   });
 
   it('reads JSON values from cdk.json as well (lists, booleans, numbers)', () => {
