@@ -9,9 +9,9 @@ Usage:
   ecr-lambda-guard inspect <source> [--json] [--arch x86_64|arm64] [--strict] [--blobs DIR]
   ecr-lambda-guard audit [--repository PATTERN]... [--arch ARCH] [--strict] [--since 7d|DATE] [--region R]
                         [--json | --format text|markdown|json] [--apply [--notify --topic-arn ARN]] [--functions]
-  ecr-lambda-guard local serve [--port N] [--state DIR] [--no-guard]
-  ecr-lambda-guard local push <oci-layout-or-archive>[:ref] <repo>:<tag> [--endpoint URL]
-  ecr-lambda-guard demo
+  ecr-lambda-guard local serve [--port N] [--state DIR] [--no-guard] [--org [--member ACCOUNT@REGION[=ALIAS]]...]
+  ecr-lambda-guard local push <oci-layout-or-archive>[:ref] <repo>:<tag> [--endpoint URL] [--account ID --region R]
+  ecr-lambda-guard demo [--org]
   ecr-lambda-guard --help | --version
 
 <source> is one of:
@@ -74,6 +74,10 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
     return runLocal(args);
   },
   demo: async (args) => {
+    if (args.includes('--org')) {
+      const { runOrgDemo } = await import('./org-demo.js');
+      return runOrgDemo(args.filter((arg) => arg !== '--org'));
+    }
     const { runDemo } = await import('./demo.js');
     return runDemo(args);
   },

@@ -54,6 +54,13 @@ const ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/([\w+=,.@-]{1,64})$/;
 // API_AssumeRole: RoleSessionName is 2-64 characters of [\w+=,.@-]; DurationSeconds 900 to 43200.
 const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 
+/**
+ * The access key a local pusher (`local push --account`) signs with: the router sends its requests
+ * to that account, as if it were a CI role there. Never issued by the local STS.
+ */
+export const pusherAccessKey = (account: string): string => `LOCAL${account}`;
+const PUSHER_KEY = /^LOCAL(\d{12})$/;
+
 const token = (bytes: number): string => randomBytes(bytes).toString('base64url');
 
 /** Creates the identities of a local organization. */
@@ -74,6 +81,8 @@ export const createIdentities = (options: {
   };
   return {
     callerOf: (accessKeyId) => {
+      const pusher = accessKeyId === null ? null : PUSHER_KEY.exec(accessKeyId);
+      if (pusher?.[1] !== undefined) return { account: pusher[1], roleArn: `arn:aws:iam::${pusher[1]}:role/local-pusher` };
       const session = accessKeyId === null ? undefined : byKey.get(accessKeyId);
       // An expired session signs like any unknown key would: as nobody the member trusts.
       if (session === undefined || session.expiration.getTime() <= now()) return options.defaultCaller;

@@ -54,6 +54,8 @@ export const startOrgRouter = async (options: {
   /** The endpoint URL of an account in a Region, or undefined where the organization has none. */
   readonly endpointOf: (account: string, region: string) => string | undefined;
   readonly centralUrl: () => string;
+  /** TCP port on 127.0.0.1; 0 (default) picks a free one. */
+  readonly port?: number;
 }): Promise<OrgRouter> => {
   const calls: RoutedCall[] = [];
 
@@ -152,7 +154,7 @@ export const startOrgRouter = async (options: {
         response.destroy();
       });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}`,

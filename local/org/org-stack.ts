@@ -30,6 +30,8 @@ export interface MemberPlacement {
 /** Options of {@link startOrgStack}. */
 export interface OrgStackOptions extends Omit<GuardStackOptions, 'endpoint'> {
   readonly members: readonly MemberPlacement[];
+  /** The router's port (the organization's one endpoint URL); 0 (default) picks a free one. */
+  readonly port?: number;
 }
 
 /** An event a member bus forwarded and the central bus refused (its policy admits the organization only). */
@@ -103,6 +105,7 @@ export const startOrgStack = async (options: OrgStackOptions): Promise<OrgStack>
         ? guard?.stack.endpoint.url
         : members.get(key(account, region))?.url,
     centralUrl: () => guard?.stack.endpoint.url ?? '',
+    ...(options.port === undefined ? {} : { port: options.port }),
   });
 
   const aliases = options.members
