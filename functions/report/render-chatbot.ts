@@ -88,8 +88,10 @@ export const renderChatbot = (explanation: Explanation, options: ChatbotOptions 
       ? `Built by ${ciRunLink(builder.ciRunUrl, 'this CI run')}${builder.vcsRevision === null ? '' : ` at ${codeSpan(builder.vcsRevision.slice(0, 12))}`}.`
       : null;
   const firstWhy = explanation.why.find((p) => p.title === 'Why it turns the tag into an index') ?? explanation.why[0];
+  const where = explanation.subject.where;
   const parts = [
     escapeMrkdwn(explanation.summary),
+    ...(where === undefined ? [] : [`Account ${codeSpan(where)}`]),
     `\`\`\`\n${tree.join('\n')}\n\`\`\``,
     ...(firstWhy === undefined ? [] : [`*${escapeMrkdwn(firstWhy.title)}*: ${proseToMrkdwn(firstWhy.body)}`]),
     ...(builtBy === null ? [] : [builtBy]),

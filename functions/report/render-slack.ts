@@ -195,7 +195,7 @@ const contextElements = (explanation: Explanation): MrkdwnText[] => {
   elements.push(
     mrkdwn(
       truncateMrkdwn(
-        `ecr-lambda-guard · ${codeSpan(shortDigest(explanation.subject.digest))}${codes.length === 0 ? '' : ` · ${codes.join(', ')}`}`,
+        `ecr-lambda-guard · ${codeSpan(shortDigest(explanation.subject.digest))}${explanation.subject.where === undefined ? '' : ` · account ${codeSpan(explanation.subject.where)}`}${codes.length === 0 ? '' : ` · ${codes.join(', ')}`}`,
         600,
       ),
     ),

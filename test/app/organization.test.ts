@@ -80,6 +80,10 @@ describe('processPush in organization mode', () => {
     expect(text).toContain(`  account     ${PAYMENTS} (payments) us-west-2`);
     expect(text).toContain(`${PAYMENTS}.dkr.ecr.us-west-2.amazonaws.com/orders-service`);
     expect(machine).toMatchObject({ account: PAYMENTS, accountAlias: 'payments', region: 'us-west-2' });
+    const chatbot = JSON.parse((JSON.parse(h.published[0]?.Message ?? '{}') as { https: string }).https) as {
+      content: { description: string };
+    };
+    expect(chatbot.content.description).toContain(`Account \`${PAYMENTS} (payments) us-west-2\``);
     expect(h.published[0]?.MessageAttributes).toMatchObject({
       account: { DataType: 'String', StringValue: PAYMENTS },
       region: { DataType: 'String', StringValue: 'us-west-2' },
