@@ -38,6 +38,7 @@ const pushIn = (account: string, region: string, digest: string, eventId = 'even
 const harness = () => {
   const memory = createMemoryRegistry();
   const published: PublishRequest[] = [];
+  const posted: string[] = [];
   const logs: { message: string; fields: Record<string, unknown> }[] = [];
   const log = (message: string, fields: Record<string, unknown> = {}) => logs.push({ message, fields });
   const deps: GuardDeps = {
@@ -49,13 +50,18 @@ const harness = () => {
         return { messageId: `message-${published.length}` };
       },
     },
-    chat: null,
+    chat: {
+      post: async (message) => {
+        posted.push(JSON.stringify(message.blocks));
+        return { ok: true, detail: 'ok' };
+      },
+    },
     composer: async () => createComposer(),
     logger: { info: log, warn: log, error: log },
     metrics: { count: () => undefined, flush: () => undefined },
     reportedRetries: new Set(),
   };
-  return { deps, memory, published, logs };
+  return { deps, memory, published, posted, logs };
 };
 
 const parts = (request: PublishRequest | undefined) => {
@@ -84,6 +90,8 @@ describe('processPush in organization mode', () => {
       content: { description: string };
     };
     expect(chatbot.content.description).toContain(`Account \`${PAYMENTS} (payments) us-west-2\``);
+    expect(h.posted).toHaveLength(1);
+    expect(h.posted[0]).toContain(`account \`${PAYMENTS} (payments) us-west-2\``);
     expect(h.published[0]?.MessageAttributes).toMatchObject({
       account: { DataType: 'String', StringValue: PAYMENTS },
       region: { DataType: 'String', StringValue: 'us-west-2' },
