@@ -76,7 +76,7 @@ export const runBurst = async (options: BurstOptions, progress: (line: string) =
   const config = loadConfig(baseEnv);
   let pool: LambdaPool | null = null;
   const stack = await startLocalStack({
-    pattern: buildEventPattern({ includeRepositories: config.includeRepositories, guardTagSuffixes: config.guardSuffixes }),
+    pattern: buildEventPattern({ includeRepositories: config.includeRepositories }),
     handler: (event) => {
       if (pool === null) throw new Error('the Lambda environments are not started');
       return pool.handler(event);

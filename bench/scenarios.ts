@@ -154,12 +154,13 @@ export const waveScenarios = (): WaveScenario[] => [
   },
   {
     key: 'ownTag',
-    title: "the guard's own tag (filtered by the rule)",
+    title: 'a guard tag on a deployable image (verified, silent, nothing written)',
     push: singlePush(),
     tag: 'v8-deployable',
     warmTag: 'v8.1-deployable',
     env: ARM64,
-    targetWaves: 0,
-    targetChain: 'none: the rule drops the event',
+    // Guard tags are checked whoever wrote them: the image is judged by digest, nothing is written.
+    targetWaves: 3,
+    targetChain: 'manifest + tag probe → config URL → config',
   },
 ];

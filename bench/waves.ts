@@ -19,6 +19,8 @@ export interface PushMeasure {
   readonly calls: number;
   /** AWS API calls only (ECR, SNS, Secrets Manager). */
   readonly awsCalls: number;
+  /** Calls made afterwards by the invocations that verify the tags the guard wrote. */
+  readonly verificationCalls: number;
   readonly waves: number;
   readonly chain: string;
   readonly invocations: number;
@@ -72,13 +74,18 @@ const measurePush = async (
     if (faultId !== null) endpoint.faults.remove(faultId);
   }
   if (markSeq === null) throw new Error(`no push event for ${REPOSITORY}:${tag}`);
-  const guardCalls = endpoint.calls.list({ since: markSeq });
+  const allCalls = endpoint.calls.list({ since: markSeq });
+  // The verdict's own calls end with its tag writes; the events of those tags are then verified in
+  // invocations of their own (reads only), which never delay the verdict and are counted apart.
+  const lastPut = allCalls.map((call) => call.name).lastIndexOf('ecr:PutImage');
+  const guardCalls = lastPut === -1 ? allCalls : allCalls.slice(0, lastPut + 1);
   const waves = callWaves(guardCalls);
   const invocations = runtime.invocations.slice(invocationsBefore);
   const wallMs = invocations.reduce((sum, record) => sum + (record.endedAtEpochMs - record.startedAtEpochMs), 0);
   const events = bus.events.slice(eventsBefore);
   return {
     calls: guardCalls.length,
+    verificationCalls: allCalls.length - guardCalls.length,
     awsCalls: guardCalls.filter((call) => AWS_SERVICES.has(call.service)).length,
     waves: waves.length,
     chain: describeWaves(waves),

@@ -91,7 +91,7 @@ export class EcrLambdaGuard extends Construct {
     this.watchedRepositories = settings.watched;
     this.guardTagSuffixes = settings.guardTagSuffixes;
     this.tagMutabilityExclusionFilters = settings.tagMutabilityExclusionFilters;
-    this.eventPattern = buildEventPattern({ includeRepositories: settings.watched, guardTagSuffixes: settings.guardTagSuffixes });
+    this.eventPattern = buildEventPattern({ includeRepositories: settings.watched });
 
     // Notifications.
     if (props.topic === undefined) {

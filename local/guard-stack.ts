@@ -102,7 +102,7 @@ export const startGuardStack = async (options: GuardStackOptions = {}): Promise<
   const topicArn = `arn:aws:sns:${region}:${account}:ecr-lambda-guard`;
   const baseEnv: Record<string, string> = { [ENV.TOPIC_ARN]: topicArn, ...options.env };
   const config = loadConfig(baseEnv);
-  const pattern = buildEventPattern({ includeRepositories: config.includeRepositories, guardTagSuffixes: config.guardSuffixes });
+  const pattern = buildEventPattern({ includeRepositories: config.includeRepositories });
 
   let handler: LambdaHandler | undefined;
   let deliver = options.deliverEvents !== false;

@@ -18,6 +18,10 @@ export const METRICS = {
   SlackFailures: { dimensions: [] },
   /** Checks that failed, by guard error code. */
   Failures: { dimensions: ['Code'] },
+  /** Guard tags (whoever wrote them) found on an image that earns them. */
+  GuardTagsVerified: { dimensions: [] },
+  /** Guard tags found on an image that does not earn them: one integrity alert each. */
+  IntegrityAlerts: { dimensions: [] },
   /** Events that are not ECR push events at all. */
   MalformedEvents: { dimensions: [] },
 } as const satisfies Record<string, { readonly dimensions: readonly string[] }>;

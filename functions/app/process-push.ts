@@ -1,16 +1,18 @@
 import type { GuardConfig } from '../config/load-config.js';
 import { classifyParsed } from '../core/classify.js';
 import type { Digest } from '../core/digest.js';
+import { parseGuardTag } from '../core/guard-tag-state.js';
+import type { IntegrityAlert } from '../core/integrity-alert.js';
 import type { EventSkipCode, PushEvent } from '../core/push-event.js';
 import type { SubjectContext } from '../core/subject-context.js';
 import type { TagPolicy } from '../core/tag-mutability.js';
 import { planTags, probeTags, type TagOutcome } from '../core/tag-plan.js';
-import { isGuardTag } from '../core/tag-template.js';
 import type { Verdict } from '../core/verdict.js';
 import { isRepositoryWatched } from '../core/wildcard.js';
 import { gatherEvidence } from './gather-evidence.js';
 import { GuardError } from './guard-error.js';
 import type { ChatPoster, FoundImage, Logger, Metrics, Notifier, PublishRequest, RawManifest, Registry } from './ports.js';
+import { verifyGuardTag } from './verify-guard-tag.js';
 
 /** The notification for one verdict (or one failure), rendered for each channel. */
 export interface ComposedNotification {
@@ -25,6 +27,8 @@ export type NamedPush = PushEvent & { readonly accountAlias?: string | null };
 export interface Composer {
   verdict(input: { readonly verdict: Verdict; readonly context: SubjectContext; readonly push: NamedPush }): ComposedNotification;
   failure(input: { readonly push: NamedPush; readonly code: string; readonly message: string }): ComposedNotification;
+  /** A guard tag on an image that does not earn it. */
+  integrity(alert: IntegrityAlert): ComposedNotification;
 }
 
 /** Everything the pipeline talks to. Built once per cold start. */
@@ -61,7 +65,17 @@ export type PushOutcome =
       readonly notificationId: string | null;
       readonly slack: string | null;
     }
-  | { readonly kind: 'failed'; readonly code: string; readonly message: string; readonly notificationId: string | null };
+  | { readonly kind: 'failed'; readonly code: string; readonly message: string; readonly notificationId: string | null }
+  /** A guard tag whose image earns it (the guard's own writes, or someone else's correct one): silent. */
+  | { readonly kind: 'verified'; readonly tag: string; readonly verdict: Verdict['verdict'] }
+  /** A guard tag whose image does not earn it: an integrity alert was published. */
+  | {
+      readonly kind: 'alert';
+      readonly code: string;
+      readonly tag: string;
+      readonly verdict: Verdict['verdict'];
+      readonly notificationId: string;
+    };
 
 /** Decides whether the event needs a check at all. */
 export const triage = (push: PushEvent, config: GuardConfig): { code: EventSkipCode; reason: string } | null => {
@@ -77,9 +91,6 @@ export const triage = (push: PushEvent, config: GuardConfig): { code: EventSkipC
   }
   if (!isRepositoryWatched(push.repository, config.includeRepositories, config.excludeRepositories)) {
     return { code: 'REPOSITORY_EXCLUDED', reason: 'repository is not watched by the include/exclude patterns' };
-  }
-  if (push.tag !== null && isGuardTag(push.tag, config.guardSuffixes)) {
-    return { code: 'GUARD_TAG', reason: 'the tag is one the guard writes' };
   }
   if (push.tag === null && !config.checkUntagged) {
     return { code: 'UNTAGGED_PUSH', reason: 'untagged push (an index child or a push by digest)' };
@@ -118,6 +129,9 @@ export const processPush = async (deps: GuardDeps, push: PushEvent): Promise<Pus
 
   const tag = push.tag;
   const templates = { deployable: config.deployableTemplate, quarantine: config.quarantineTemplate };
+  // A guard tag is checked, whoever wrote it: its image must earn it (the guard's own writes do).
+  const guardTag = tag === null ? null : parseGuardTag(tag, templates, config.architectures);
+  if (guardTag !== null) return verifyGuardTag(deps, push, guardTag, (error) => handleFailure(deps, push, error));
   const probes = tag === null ? [] : probeTags(tag, templates, config.architectures);
 
   let found: readonly FoundImage[];
@@ -299,7 +313,12 @@ const writeTags = async (
   return settled.map((result) => (result as PromiseFulfilledResult<TagOutcome>).value);
 };
 
-const postToChat = async (deps: GuardDeps, message: ComposedNotification['slack'], push: PushEvent): Promise<string | null> => {
+/** Posts to Slack when a webhook is configured; never throws (Slack is a courtesy channel). */
+export const postToChat = async (
+  deps: GuardDeps,
+  message: ComposedNotification['slack'],
+  push: PushEvent,
+): Promise<string | null> => {
   if (deps.chat === null) return null;
   try {
     const result = await deps.chat.post(message);

@@ -6,8 +6,6 @@
 export interface EventPatternOptions {
   /** Repository name patterns; `*` is a wildcard. `['*']` (or empty) watches every repository. */
   readonly includeRepositories: readonly string[];
-  /** Suffixes of the tags the guard writes; events for them never invoke the function. */
-  readonly guardTagSuffixes: readonly string[];
 }
 
 type Matcher = string | Record<string, unknown>;
@@ -21,8 +19,11 @@ const repositoryMatcher = (pattern: string): Matcher => {
 };
 
 /**
- * `ECR Image Action` / `PUSH` / `SUCCESS`, for the watched repositories, minus the guard's own tags.
- * The handler repeats every check (EventBridge filtering is an optimisation, not a guarantee).
+ * `ECR Image Action` / `PUSH` / `SUCCESS`, for the watched repositories, guard tags included: a tag
+ * ending in a guard suffix is checked whoever wrote it (the handler verifies that its image earns
+ * it and never writes in response, so each tag the guard writes costs one short invocation and
+ * cannot loop). The handler repeats every check (EventBridge filtering is an optimisation, not a
+ * guarantee).
  */
 export const buildEventPattern = (options: EventPatternOptions): Record<string, unknown> => {
   const watchAll = options.includeRepositories.length === 0 || options.includeRepositories.includes('*');
@@ -33,9 +34,6 @@ export const buildEventPattern = (options: EventPatternOptions): Record<string, 
       'action-type': ['PUSH'],
       result: ['SUCCESS'],
       ...(watchAll ? {} : { 'repository-name': options.includeRepositories.map(repositoryMatcher) }),
-      ...(options.guardTagSuffixes.length === 0
-        ? {}
-        : { 'image-tag': [{ 'anything-but': { suffix: [...options.guardTagSuffixes] } }] }),
     },
   };
 };

@@ -1,15 +1,7 @@
+import type { EventOrigin } from '../core/integrity-alert.js';
+
 /** The push the guard was handling when it failed; an ECR `PushEvent` fits as it is. */
-export interface FailureEvent {
-  readonly eventId: string;
-  readonly account: string;
-  readonly region: string;
-  readonly time: string;
-  readonly repository: string;
-  readonly digest: string;
-  readonly tag: string | null;
-  /** The account's alias (organization mode), when the guard knows one. */
-  readonly accountAlias?: string | null;
-}
+export type FailureEvent = EventOrigin;
 
 /** `123456789012 (payments) eu-west-1`: where a push happened, as notifications name it. */
 export const accountAndRegion = (event: {

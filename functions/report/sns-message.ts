@@ -12,6 +12,7 @@ import type { Verdict } from '../core/verdict.js';
 import { explain } from './explain.js';
 import type { Explanation, SubjectContext } from './explanation.js';
 import type { GuardFailure } from './guard-failure.js';
+import { type IntegrityAlert, renderIntegrityChatbot, renderIntegrityText, toIntegrityJson } from './integrity-alert.js';
 import { inertText } from './plain-text.js';
 import { type ChatbotOptions, renderChatbot, renderChatbotFailure } from './render-chatbot.js';
 import { renderFailureText, renderText, type TextOptions } from './render-text.js';
@@ -270,4 +271,17 @@ export const buildFailureNotification = (failure: GuardFailure, options: SnsOpti
   const build = (text: string) =>
     assemble(subject, text, renderChatbotFailure(failure), toGuardFailureJson(failure, 2000), messageAttributes);
   return cutToFit(build, renderFailureText(failure), budget);
+};
+
+/**
+ * Builds the SNS Publish input for an integrity alert (a guard tag on an image that does not earn
+ * it): its own subject and `verdict` attribute `alert`, the alert code as the only reason.
+ */
+export const buildIntegrityNotification = (alert: IntegrityAlert, options: SnsOptions = {}): PublishRequest => {
+  const budget = (options.maxBytes ?? SNS_LIMITS.maxBytes) - MARGIN;
+  const subject = withTail('Integrity alert: ', `${alert.event.repository}:${alert.tag}`, ` (${alert.code})`);
+  const messageAttributes = attributes('alert', alert.event, [alert.code]);
+  const build = (text: string) =>
+    assemble(subject, text, renderIntegrityChatbot(alert), toIntegrityJson(alert), messageAttributes);
+  return cutToFit(build, renderIntegrityText(alert), budget);
 };

@@ -221,17 +221,22 @@ export const toGuardMessageJson = (
   return {
     ...base,
     type: 'verdict',
-    eventId: event.eventId,
-    eventTime: event.time === '' ? null : event.time,
-    account: event.account,
-    accountAlias: event.accountAlias ?? null,
-    region: event.region,
-    repository: event.repository,
+    ...eventFieldsJson(event),
     tags: context.tagging,
     deployNow,
     truncated,
   };
 };
+
+/** The event fields every machine notification that is not a verdict ends with. */
+export const eventFieldsJson = (event: GuardEventFields) => ({
+  eventId: event.eventId,
+  eventTime: event.time === '' ? null : event.time,
+  account: event.account,
+  accountAlias: event.accountAlias ?? null,
+  region: event.region,
+  repository: event.repository,
+});
 
 /** The SNS `sqs` / `lambda` payload for a push the guard could not check. */
 export const toGuardFailureJson = (failure: GuardFailure, maxMessage = 2000): GuardFailureJson => ({
@@ -240,12 +245,7 @@ export const toGuardFailureJson = (failure: GuardFailure, maxMessage = 2000): Gu
   verdict: 'error',
   error: { code: failure.code, message: cut(failure.message, maxMessage) },
   subject: { digest: failure.event.digest, tag: failure.event.tag, repository: failure.event.repository },
-  eventId: failure.event.eventId,
-  eventTime: failure.event.time === '' ? null : failure.event.time,
-  account: failure.event.account,
-  accountAlias: failure.event.accountAlias ?? null,
-  region: failure.event.region,
-  repository: failure.event.repository,
+  ...eventFieldsJson(failure.event),
 });
 
 const nullable = (schema: Record<string, unknown>) => ({ oneOf: [schema, { type: 'null' }] });

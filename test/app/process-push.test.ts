@@ -73,6 +73,7 @@ const harness = (
         failures.push(input);
         return real.failure(input);
       },
+      integrity: (alert) => real.integrity(alert),
     }),
     logger: {
       info: (message, fields = {}) => logs.push({ level: 'INFO', message, fields }),
@@ -213,13 +214,6 @@ describe('processPush: the seed index', () => {
 
 describe('processPush: triage', () => {
   it.each([
-    { name: 'a guard tag', env: {}, tag: 'v7-quarantined', code: 'GUARD_TAG' },
-    {
-      name: 'a custom guard tag with {arch}',
-      env: { GUARD_DEPLOYABLE_TAG_TEMPLATE: '{tag}-{arch}-ok' },
-      tag: 'v7-arm64-ok',
-      code: 'GUARD_TAG',
-    },
     { name: 'an untagged push', env: {}, tag: null, code: 'UNTAGGED_PUSH' },
     { name: 'an excluded repository', env: { GUARD_EXCLUDE_REPOSITORIES: 'orders-*' }, tag: 'v7', code: 'REPOSITORY_EXCLUDED' },
     {
@@ -547,5 +541,68 @@ describe('processPush: no tags to write', () => {
     expect(h.sequence()).toEqual(['getImages', 'getManifests', 'getBlob', 'getBlob', 'publish', 'chat']);
     expect(h.published).toHaveLength(1);
     expect(h.memory.tags.has('v7-quarantined')).toBe(false);
+  });
+});
+
+describe('processPush: guard tags are checked, whoever wrote them', () => {
+  it.each([
+    { name: "the guard's deployable tag on the runnable child", tag: 'v7-deployable', on: 'image', env: {}, kind: 'verified' },
+    { name: "the guard's quarantine tag on the index", tag: 'v7-quarantined', on: 'index', env: {}, kind: 'verified' },
+    { name: 'a deployable tag someone put on the index', tag: 'v7-deployable', on: 'index', env: {}, kind: 'alert' },
+    { name: 'a quarantine tag someone put on the runnable image', tag: 'v7-quarantined', on: 'image', env: {}, kind: 'alert' },
+    {
+      name: 'an x86_64 deployable tag on the arm64 image',
+      tag: 'v7-x86_64-ok',
+      on: 'image',
+      env: { GUARD_DEPLOYABLE_TAG_TEMPLATE: '{tag}-{arch}-ok', GUARD_TARGET_ARCHITECTURES: 'x86_64,arm64' },
+      kind: 'alert',
+    },
+    {
+      name: 'an arm64 deployable tag on the arm64 image',
+      tag: 'v7-arm64-ok',
+      on: 'image',
+      env: { GUARD_DEPLOYABLE_TAG_TEMPLATE: '{tag}-{arch}-ok', GUARD_TARGET_ARCHITECTURES: 'x86_64,arm64' },
+      kind: 'verified',
+    },
+  ] as const)('$name: $kind, and never a tag written', async ({ tag, on, env, kind }) => {
+    // Prepare
+    const seed = seedCase({ architecture: 'arm64' });
+    const h = harness({ env });
+    addSeed(h.memory, seed);
+    const named = on === 'image' ? seed.image : seed.index;
+    h.memory.addManifest(named.bytes, named.mediaType, tag);
+
+    // Act
+    const outcome = await processPush(h.deps, pushOf(named, tag));
+
+    // Assess
+    expect(outcome).toMatchObject({ kind, tag });
+    expect(h.memory.calls.map((call) => call.op)).not.toContain('putTag');
+    expect(h.published).toHaveLength(kind === 'alert' ? 1 : 0);
+    expect(h.posted).toHaveLength(kind === 'alert' ? 1 : 0);
+    expect(h.metrics).toContain(kind === 'alert' ? 'IntegrityAlerts' : 'GuardTagsVerified');
+    if (kind === 'alert') {
+      expect(h.published[0]?.Subject).toBe(`Integrity alert: orders-service:${tag} (FOREIGN_GUARD_TAG)`);
+      expect(h.published[0]?.MessageAttributes?.verdict?.StringValue).toBe('alert');
+      const text = JSON.parse(h.published[0]?.Message ?? '{}').email as string;
+      expect(text).toContain('Who can fix it');
+      expect(text).toContain(`imageTag=${tag}`);
+      expect(text).toContain(named.digest);
+    }
+  });
+
+  it('a guard tag that moved on since its push is left to its later event', async () => {
+    // Prepare
+    const seed = seedCase({ architecture: 'arm64' });
+    const h = harness();
+    addSeed(h.memory, seed);
+    h.memory.addManifest(seed.image.bytes, seed.image.mediaType, 'v7-deployable');
+
+    // Act: the event says the tag was pushed on the index, but it names the image now
+    const outcome = await processPush(h.deps, pushOf(seed.index, 'v7-deployable'));
+
+    // Assess
+    expect(outcome).toMatchObject({ kind: 'skipped', code: 'SUPERSEDED' });
+    expect(h.published).toEqual([]);
   });
 });

@@ -32,50 +32,60 @@ describe('the guard never loops on its own tags', () => {
       childTag: 'v7-arm64-lambda',
       verdictTag: 'v7-do-not-deploy',
     },
-  ])('$name: the rule drops the tag events, and the handler skips them as GUARD_TAG', async ({ env, childTag, verdictTag }) => {
-    // Prepare
-    const seed = seedCase({ architecture: 'arm64' });
-    const { guard, endpoint, runtime, ecr, close } = await startGuard({
-      env: { GUARD_TARGET_ARCHITECTURES: 'x86_64,arm64', ...env },
-    });
-    try {
-      // Act: a push, with its tag events flowing back through the rule
-      await pushSeed(ecr, seed, { repository: REPOSITORY, tag: 'v7' });
-      await guard.stack.idle();
-
-      // Assess: five events, three invocations (two untagged children and v7), none for the guard's tags
-      expect(guard.stack.bus.events.map((record) => [record.event.detail['image-tag'], record.matchedRules.length])).toEqual([
-        ['', 1],
-        ['', 1],
-        ['v7', 1],
-        [childTag, 0],
-        [verdictTag, 0],
-      ]);
-      expect(runtime.stats()).toMatchObject({ received: 3, invocations: 3, errors: 0 });
-      expect(await tagsInEcr(ecr)).toEqual({
-        v7: seed.index.digest,
-        [childTag]: seed.image.digest,
-        [verdictTag]: seed.index.digest,
+  ])(
+    '$name: each guard tag event invokes once, is verified silently, and writes nothing',
+    async ({ env, childTag, verdictTag }) => {
+      // Prepare
+      const seed = seedCase({ architecture: 'arm64' });
+      const { guard, endpoint, runtime, ecr, close } = await startGuard({
+        env: { GUARD_TARGET_ARCHITECTURES: 'x86_64,arm64', ...env },
       });
+      try {
+        // Act: a push, with its tag events flowing back through the rule
+        await pushSeed(ecr, seed, { repository: REPOSITORY, tag: 'v7' });
+        await guard.stack.idle();
 
-      // Act: the same tag events delivered straight to the function (EventBridge filtering is not a guarantee)
-      const callsBefore = endpoint.calls.count();
-      runtime.invoke(pushEventFor(guard, childTag));
-      runtime.invoke(pushEventFor(guard, verdictTag));
-      await guard.stack.idle();
+        // Assess: five events, five invocations: one more for each tag the guard wrote, and no more events
+        expect(guard.stack.bus.events.map((record) => [record.event.detail['image-tag'], record.matchedRules.length])).toEqual([
+          ['', 1],
+          ['', 1],
+          ['v7', 1],
+          [childTag, 1],
+          [verdictTag, 1],
+        ]);
+        expect(runtime.stats()).toMatchObject({ received: 5, invocations: 5, errors: 0 });
+        expect(outcomes(runtime).slice(-2)).toEqual(
+          expect.arrayContaining([
+            { kind: 'verified', tag: childTag, verdict: 'deployable' },
+            { kind: 'verified', tag: verdictTag, verdict: 'quarantined' },
+          ]),
+        );
+        expect(await tagsInEcr(ecr)).toEqual({
+          v7: seed.index.digest,
+          [childTag]: seed.image.digest,
+          [verdictTag]: seed.index.digest,
+        });
+        expect(endpoint.calls.list({ name: 'ecr:PutImage' }).filter((call) => call.status === 200)).toHaveLength(5);
 
-      // Assess: skipped without a single call, no new event
-      expect(outcomes(runtime).slice(-2)).toEqual([
-        { kind: 'skipped', code: 'GUARD_TAG', reason: 'the tag is one the guard writes' },
-        { kind: 'skipped', code: 'GUARD_TAG', reason: 'the tag is one the guard writes' },
-      ]);
-      expect(endpoint.calls.count()).toBe(callsBefore);
-      expect(guard.stack.bus.events).toHaveLength(5);
-      expect(notifications(endpoint)).toHaveLength(1);
-    } finally {
-      await close();
-    }
-  });
+        // Act: the same tag events delivered again (EventBridge delivers at least once)
+        runtime.invoke(pushEventFor(guard, childTag));
+        runtime.invoke(pushEventFor(guard, verdictTag));
+        await guard.stack.idle();
+
+        // Assess: verified again, reads only, no new event, one notification in all
+        expect(
+          outcomes(runtime)
+            .slice(-2)
+            .map((outcome) => (outcome as { kind: string }).kind),
+        ).toEqual(['verified', 'verified']);
+        expect(endpoint.calls.list({ name: 'ecr:PutImage' }).filter((call) => call.status === 200)).toHaveLength(5);
+        expect(guard.stack.bus.events).toHaveLength(5);
+        expect(notifications(endpoint)).toHaveLength(1);
+      } finally {
+        await close();
+      }
+    },
+  );
 });
 
 describe('redelivery: the same events twice and out of order', () => {
@@ -114,13 +124,16 @@ describe('redelivery: the same events twice and out of order', () => {
       runtime.invoke(v8);
       await guard.stack.idle();
 
-      // Assess: each push checked once and recognised once as already done
-      const kinds = runtime.successes
+      // Assess: each push checked once and recognised once as already done; the events of the tags
+      // the guard wrote meanwhile are verified, silently
+      const all = runtime.successes
         .slice(succeededBefore)
         .map((record) => [
           (record.requestPayload as EventBridgeEvent).detail['image-tag'],
           (record.responsePayload as { kind: string }).kind,
         ]);
+      const kinds = all.filter(([tag]) => tag === 'v7' || tag === 'v8');
+      expect(new Set(all.filter(([tag]) => tag !== 'v7' && tag !== 'v8').map(([, kind]) => kind))).toEqual(new Set(['verified']));
       expect(kinds.slice(0, 2).sort()).toEqual([
         ['v7', 'checked'],
         ['v8', 'checked'],
@@ -307,7 +320,7 @@ describe('PutImage throttled (ECR allows 10 PutImage per second)', () => {
       expect(putImages.map((call) => call.errorCode)).toEqual(['ThrottlingException', null, null]);
       expect(await tagsInEcr(ecr)).toEqual(seedTags(seed));
       expect(notifications(endpoint)).toHaveLength(1);
-      expect(runtime.stats()).toMatchObject({ received: 3, invocations: 3, errors: 0 });
+      expect(runtime.stats()).toMatchObject({ received: 5, invocations: 5, errors: 0 });
     } finally {
       await close();
     }

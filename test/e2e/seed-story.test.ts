@@ -26,10 +26,11 @@ describe('the seed story through the built guard: v7 (image + provenance index),
         ['', 1],
         ['', 1],
         ['v7', 1],
-        ['v7-deployable', 0],
-        ['v7-quarantined', 0],
+        // The guard's own tags are checked like anyone's: one silent invocation each, no writes.
+        ['v7-deployable', 1],
+        ['v7-quarantined', 1],
       ]);
-      expect(runtime.stats()).toMatchObject({ received: 3, invocations: 3, errors: 0, retries: 0 });
+      expect(runtime.stats()).toMatchObject({ received: 5, invocations: 5, errors: 0, retries: 0 });
 
       // Assess: tags in ECR (ListImages and DescribeImages agree)
       expect(await tagsInEcr(ecr)).toEqual({
@@ -114,7 +115,7 @@ describe('the seed story through the built guard: v7 (image + provenance index),
           notificationId: null,
         }),
       ]);
-      expect(runtime.stats()).toMatchObject({ received: 4, invocations: 4, errors: 0 });
+      expect(runtime.stats()).toMatchObject({ received: 7, invocations: 7, errors: 0 });
     } finally {
       await close();
     }

@@ -6,12 +6,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { image, seedCase } from '../../fixtures/oci-fixtures.js';
+import { pushFixture, pushSeed, putRawManifest } from '../../fixtures/push-fixture.js';
 import { openLocalSource } from '../../functions/adapters/open-local-source.js';
 import { pushToEcr } from '../../local/ecr-push.js';
 import { REPOSITORY, startGuard } from '../support/guard-harness.js';
 import { ociTools } from '../support/oci-tools.js';
 import { shouldSkip } from '../tools/tool-support.js';
-import { notifications, tagsInEcr } from './guard-kit.js';
+import { deliveryMark, notifications, outcomes, tagsInEcr } from './guard-kit.js';
 
 const { skip, missing } = shouldSkip('test/e2e/verdict-trust', ['umoci', 'buildah']);
 
@@ -64,4 +66,47 @@ describe.skipIf(skip)('an index that lies about a platform (made by buildah)', (
       }
     },
   );
+});
+
+describe('guard tags are checked, whoever wrote them', () => {
+  it.each([
+    { name: 'a deployable tag put on the index by hand', tag: 'v7-deployable', on: 'index', alert: true },
+    { name: 'a deployable tag put on an s390x image', tag: 'tools-deployable', on: 's390x', alert: true },
+    { name: 'a quarantine tag put on the runnable image', tag: 'v8-quarantined', on: 'image', alert: true },
+    { name: 'a correct deployable tag written by CI', tag: 'ci-deployable', on: 'image', alert: false },
+  ])('$name: alert $alert, and the guard writes nothing in response', async ({ tag, on, alert }) => {
+    // Prepare: the seed story's v7 is checked and tagged first
+    const seed = seedCase({ architecture: 'arm64' });
+    const s390x = image({ platform: 'linux/s390x' });
+    const { guard, endpoint, runtime, ecr, close } = await startGuard({ env: { GUARD_TARGET_ARCHITECTURES: 'arm64' } });
+    try {
+      await pushSeed(ecr, seed, { repository: REPOSITORY, tag: 'v7' });
+      await pushFixture(ecr, { subject: s390x, blobs: [s390x.config] }, { repository: REPOSITORY, tag: 's390x' });
+      await guard.stack.idle();
+      const mark = deliveryMark(endpoint);
+      const putsBefore = endpoint.calls.list({ name: 'ecr:PutImage' }).length;
+      const named = on === 'index' ? seed.index : on === 's390x' ? s390x : seed.image;
+
+      // Act: someone else pushes a tag with a guard suffix
+      await putRawManifest(ecr, named, { repository: REPOSITORY, tag });
+      await guard.stack.idle();
+
+      // Assess: one alert (or none), naming the tag, the image and who can fix it; nothing written back
+      const sent = notifications(endpoint, mark);
+      expect(sent).toHaveLength(alert ? 1 : 0);
+      expect(outcomes(runtime).at(-1)).toMatchObject({ kind: alert ? 'alert' : 'verified', tag });
+      if (alert) {
+        expect(sent[0]?.emailSubject).toBe(`Integrity alert: ${REPOSITORY}:${tag} (FOREIGN_GUARD_TAG)`);
+        expect(sent[0]?.email).toContain(named.digest);
+        expect(sent[0]?.email).toContain('Who can fix it');
+        expect(sent[0]?.machine).toMatchObject({ type: 'alert', verdict: 'alert', subject: { tag, digest: named.digest } });
+        expect(sent[0]?.attributes.reasons?.Value).toBe('["FOREIGN_GUARD_TAG"]');
+        expect(endpoint.slack.list().at(-1)?.rawBody).toContain('Integrity alert');
+      }
+      expect(endpoint.calls.list({ name: 'ecr:PutImage' })).toHaveLength(putsBefore + 1);
+      expect((await tagsInEcr(ecr))[tag]).toBe(named.digest);
+    } finally {
+      await close();
+    }
+  });
 });

@@ -16,7 +16,7 @@ import { publishedMessages, startFaultHarness, tagsIn } from '../faults/fault-ki
 import { createTally, reportTally } from '../faults/suite-tally.js';
 import type { GuardHarness } from '../support/guard-harness.js';
 import { renderingProblems } from './hostile-kit.js';
-import { pushAndCheck, storeContent } from './stack-kit.js';
+import { callsOfCheck, pushAndCheck, storeContent } from './stack-kit.js';
 
 const tally = createTally();
 afterAll(() => reportTally('test/hostile/manifests.test.ts', tally));
@@ -158,7 +158,7 @@ describe('hostile manifests through the local stack', () => {
     const outcome = await pushAndCheck(harness, 'wide', wideIndex, 'v1');
     harness.endpoint.faults.remove(latency);
     expect(outcome).toMatchObject({ kind: 'checked', verdict: 'quarantined', reasons: ['IMAGE_INDEX'] });
-    const reads = harness.endpoint.calls.list({ since: before }).filter((call) => call.name === 'ecr:BatchGetImage');
+    const reads = callsOfCheck(harness, before).filter((call) => call.name === 'ecr:BatchGetImage');
     // The subject (with the tag probes), then 200 children in two chunks of 100, at once.
     expect(reads).toHaveLength(3);
     expect(Math.max(reads[1]?.startedAt ?? 0, reads[2]?.startedAt ?? 0)).toBeLessThan(

@@ -70,3 +70,13 @@ export const pushAndCheck = async (
   });
   return (record?.responsePayload ?? { kind: 'lost' }) as CheckedOutcome;
 };
+
+/**
+ * The calls the check of one push made: after the push's own PutImage, up to the guard's first tag
+ * write. The events of the tags the guard writes are verified afterwards, in invocations of their own.
+ */
+export const callsOfCheck = (harness: GuardHarness, since: number): ReturnType<LocalEndpoint['calls']['list']> => {
+  const calls = harness.endpoint.calls.list({ since });
+  const puts = calls.flatMap((call, i) => (call.name === 'ecr:PutImage' ? [i] : []));
+  return calls.slice((puts[0] ?? -1) + 1, puts[1] ?? calls.length);
+};

@@ -49,7 +49,7 @@ describe('EcrLambdaGuard with defaults', () => {
     });
   });
 
-  it('matches successful ECR pushes of every repository except the guard’s own tags, exactly', () => {
+  it('matches successful ECR pushes of every repository, guard tags included (the handler verifies them), exactly', () => {
     const rule = only('AWS::Events::Rule');
     expect(rule.Properties.EventPattern).toStrictEqual({
       source: ['aws.ecr'],
@@ -57,13 +57,10 @@ describe('EcrLambdaGuard with defaults', () => {
       detail: {
         'action-type': ['PUSH'],
         result: ['SUCCESS'],
-        'image-tag': [{ 'anything-but': { suffix: ['-quarantined', '-deployable'] } }],
       },
     });
     // The rule carries the shared builder's output unchanged (the local stack matches with the same one).
-    expect(rule.Properties.EventPattern).toStrictEqual(
-      buildEventPattern({ includeRepositories: ['*'], guardTagSuffixes: ['-quarantined', '-deployable'] }),
-    );
+    expect(rule.Properties.EventPattern).toStrictEqual(buildEventPattern({ includeRepositories: ['*'] }));
   });
 
   it('targets the function with a retry policy and an SQS dead-letter queue EventBridge may write to', () => {

@@ -153,15 +153,15 @@ describe('EventBridge pattern matching', () => {
     const pattern = assertEventPattern(
       buildEventPattern({
         includeRepositories: ['team/*', 'billing', 'svc-*-api'],
-        guardTagSuffixes: ['-deployable', '-quarantined'],
       }),
     );
 
     it.each([
       { name: 'a push to a watched repository', detail: {}, match: true },
       { name: 'an untagged child push', detail: { 'image-tag': '' }, match: true },
-      { name: 'a push of a guard tag (deployable)', detail: { 'image-tag': 'v1-deployable' }, match: false },
-      { name: 'a push of a guard tag (quarantined)', detail: { 'image-tag': 'v1-quarantined' }, match: false },
+      // Guard tags are checked whoever wrote them: the handler verifies them and never writes back.
+      { name: 'a push of a guard tag (deployable)', detail: { 'image-tag': 'v1-deployable' }, match: true },
+      { name: 'a push of a guard tag (quarantined)', detail: { 'image-tag': 'v1-quarantined' }, match: true },
       { name: 'a tag that only contains the suffix', detail: { 'image-tag': 'deployable-v1' }, match: true },
       { name: 'an exact repository', detail: { 'repository-name': 'billing' }, match: true },
       { name: 'a wildcard repository', detail: { 'repository-name': 'svc-orders-api' }, match: true },
@@ -178,7 +178,7 @@ describe('EventBridge pattern matching', () => {
 
     it('watches every repository when told *', () => {
       // Prepare
-      const everything = assertEventPattern(buildEventPattern({ includeRepositories: ['*'], guardTagSuffixes: ['-deployable'] }));
+      const everything = assertEventPattern(buildEventPattern({ includeRepositories: ['*'] }));
 
       // Act
       const result = matchesEventPattern(everything, push({ 'repository-name': 'anything/at/all' }));

@@ -1,6 +1,5 @@
 import { BatchGetImageCommand, CreateRepositoryCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
 import { describe, expect, it } from 'vitest';
-import { buildEventPattern } from '../../functions/config/event-pattern.js';
 import type { EventBridgeEvent } from '../../local/event-bus.js';
 import { startLocalStack } from '../../local/stack.js';
 import { ecrClient, imageManifest, indexManifest, OCI_INDEX, OCI_MANIFEST } from './local-test-kit.js';
@@ -11,7 +10,12 @@ describe('local stack: PutImage -> rule -> Lambda', () => {
     const received: string[] = [];
     let ecr: ECRClient | null = null;
     const stack = await startLocalStack({
-      pattern: buildEventPattern({ includeRepositories: ['*'], guardTagSuffixes: ['-deployable', '-quarantined'] }),
+      // A fake handler that tags every push: the rule must drop its own tags, or it would loop.
+      pattern: {
+        source: ['aws.ecr'],
+        'detail-type': ['ECR Image Action'],
+        detail: { 'action-type': ['PUSH'], result: ['SUCCESS'], 'image-tag': [{ 'anything-but': { suffix: ['-quarantined'] } }] },
+      },
       runtime: { retryDelaysMs: 5 },
       handler: async (event) => {
         const detail = (event as EventBridgeEvent).detail;

@@ -1,0 +1,76 @@
+import { classifyParsed } from '../core/classify.js';
+import type { Digest } from '../core/digest.js';
+import { earnsGuardTag, type GuardTagName } from '../core/guard-tag-state.js';
+import { FOREIGN_GUARD_TAG, type IntegrityAlert } from '../core/integrity-alert.js';
+import type { PushEvent } from '../core/push-event.js';
+import { gatherEvidence } from './gather-evidence.js';
+import { type GuardDeps, type PushOutcome, postToChat } from './process-push.js';
+
+/**
+ * Checks a guard tag, whoever pushed it: the image it names is judged by its own digest (manifest
+ * and config, as `inspect` by digest would) and must earn the tag. The guard's own writes pass
+ * silently; a tag that promises what its image does not deliver is an integrity alert.
+ *
+ * No loops: this path never writes a tag, so a guard tag event causes at most this one invocation.
+ */
+export const verifyGuardTag = async (
+  deps: GuardDeps,
+  push: PushEvent,
+  name: GuardTagName,
+  fail: (error: unknown) => Promise<PushOutcome>,
+): Promise<PushOutcome> => {
+  const { config, registry, logger, metrics } = deps;
+  let verdict: ReturnType<typeof classifyParsed>;
+  try {
+    // The guard tag itself is probed too: if it moved on since this push, the later event checks it.
+    const found = await registry.getImages(push.repository, [{ digest: push.digest }, { tag: name.tag }]);
+    const subject = found.find((image) => 'digest' in image.requested)?.manifest;
+    const now = found.find((image) => 'tag' in image.requested)?.manifest.digest;
+    if (subject === undefined || (now !== undefined && now !== push.digest)) {
+      const reason =
+        subject === undefined ? 'the image is gone' : `the tag now names ${now}; that push is checked on its own event`;
+      metrics.count('Skipped', { Reason: 'SUPERSEDED' });
+      logger.info('skipped', { repository: push.repository, tag: name.tag, digest: push.digest, skip: 'SUPERSEDED', reason });
+      return { kind: 'skipped', code: 'SUPERSEDED', reason };
+    }
+    const options = { architectures: config.architectures, strict: config.strict };
+    const gathered = await gatherEvidence(
+      registry.source(push.repository),
+      { ...subject, digest: push.digest as Digest },
+      options,
+      config.limits,
+    );
+    verdict = classifyParsed(gathered.evidence, options);
+  } catch (error) {
+    return fail(error);
+  }
+
+  const fields = { repository: push.repository, tag: name.tag, digest: push.digest, verdict: verdict.verdict };
+  if (earnsGuardTag(verdict, name.kind, name.architecture)) {
+    metrics.count('GuardTagsVerified');
+    logger.info('guard tag verified', fields);
+    return { kind: 'verified', tag: name.tag, verdict: verdict.verdict };
+  }
+
+  const alert: IntegrityAlert = {
+    code: FOREIGN_GUARD_TAG,
+    tag: name.tag,
+    kind: name.kind,
+    architecture: name.architecture,
+    digest: push.digest,
+    verdict: verdict.verdict,
+    reasons: verdict.reasons.map((reason) => ({ code: reason.code, message: reason.message })),
+    event: push,
+  };
+  const message = (await deps.composer()).integrity(alert);
+  let notificationId: string;
+  try {
+    notificationId = (await deps.notifier.publish(message.sns)).messageId;
+  } catch (error) {
+    return fail(error);
+  }
+  const slack = await postToChat(deps, message.slack, push);
+  metrics.count('IntegrityAlerts');
+  logger.warn('integrity alert', { ...fields, code: FOREIGN_GUARD_TAG, notificationId, slack });
+  return { kind: 'alert', code: FOREIGN_GUARD_TAG, tag: name.tag, verdict: verdict.verdict, notificationId };
+};
