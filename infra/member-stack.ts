@@ -8,7 +8,6 @@ import {
   type IStackSynthesizer,
   Stack,
   type StackProps,
-  Token,
   Validations,
 } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -81,9 +80,11 @@ export class GuardMemberStack extends Stack {
       description: 'Repositories the guard may read and tag: names and * patterns, as the central guard watches',
       default: settings.watched.join(','),
     });
-    const guardTagSuffixes = new CfnParameter(this, MEMBER_PARAMETERS.guardTagSuffixes, {
+    // Kept so that StackSets created with it stay valid: guard tags are now forwarded too, because
+    // the central guard checks every guard tag, whoever wrote it.
+    new CfnParameter(this, MEMBER_PARAMETERS.guardTagSuffixes, {
       type: 'CommaDelimitedList',
-      description: 'Suffixes of the tags the guard writes: their pushes are not forwarded',
+      description: 'Suffixes of the tags the guard writes (informational: their pushes are forwarded and checked)',
       default: settings.guardTagSuffixes.join(','),
     });
     const accountAlias = new CfnParameter(this, MEMBER_PARAMETERS.accountAlias, {
@@ -128,8 +129,8 @@ export class GuardMemberStack extends Stack {
       ],
     });
     new events.CfnRule(this, 'ForwardPushes', {
-      description: 'Successful ECR pushes, minus the guard’s own tags, to the central ecr-lambda-guard bus',
-      eventPattern: buildEventPattern({ includeRepositories: ['*'], guardTagSuffixes: Token.asList(guardTagSuffixes.value) }),
+      description: 'Successful ECR pushes, guard tags included, to the central ecr-lambda-guard bus',
+      eventPattern: buildEventPattern({ includeRepositories: ['*'] }),
       state: 'ENABLED',
       targets: [{ id: 'CentralGuardBus', arn: centralEventBusArn.valueAsString, roleArn: forwarder.attrArn }],
     });

@@ -132,12 +132,12 @@ export const startOrgStack = async (options: OrgStackOptions): Promise<OrgStack>
   const centralBus = createEventBus();
   centralBus.addRule({
     name: 'ecr-push-to-guard',
-    pattern: buildEventPattern({ includeRepositories: config.includeRepositories, guardTagSuffixes: config.guardSuffixes }),
+    pattern: buildEventPattern({ includeRepositories: config.includeRepositories }),
     target: (event) => runtime.invoke(event),
   });
   const refused: RefusedEvent[] = [];
-  // The member template's rule: every repository, minus the guard's own tags.
-  const memberPattern = buildEventPattern({ includeRepositories: ['*'], guardTagSuffixes: config.guardSuffixes });
+  // The member template's rule: every repository, guard tags included (the guard checks them).
+  const memberPattern = buildEventPattern({ includeRepositories: ['*'] });
   for (const endpoint of members.values()) {
     endpoint.bus.addRule({
       name: 'forward-to-central-guard-bus',

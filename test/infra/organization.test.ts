@@ -61,7 +61,7 @@ describe('the member template', () => {
     ).toStrictEqual(['AWS::Events::Rule', 'AWS::IAM::Role', 'AWS::IAM::Role'].sort());
   });
 
-  it('forwards successful pushes, minus the guard’s own tags, to the central bus with its execution role', () => {
+  it('forwards successful pushes, guard tags included, to the central bus with its execution role', () => {
     const [rule] = ofType(member.json, 'AWS::Events::Rule');
     expect(rule?.Properties.EventBusName).toBeUndefined();
     expect(rule?.Properties.EventPattern).toStrictEqual({
@@ -70,7 +70,6 @@ describe('the member template', () => {
       detail: {
         'action-type': ['PUSH'],
         result: ['SUCCESS'],
-        'image-tag': [{ 'anything-but': { suffix: { Ref: MEMBER_PARAMETERS.guardTagSuffixes } } }],
       },
     });
     expect(rule?.Properties.Targets).toStrictEqual([
