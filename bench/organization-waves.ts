@@ -9,23 +9,13 @@
 import { parseArgs } from 'node:util';
 import { seedCase } from '../fixtures/oci-fixtures.js';
 import { localEcrClient, pushSeed } from '../fixtures/push-fixture.js';
-import { type OrgStack, startOrgStack } from '../local/org/org-stack.js';
-import type { LocalEndpoint } from '../local/server.js';
-import { callWaves, describeWaves, type TimedCall } from './wave-analysis.js';
+import { startOrgStack } from '../local/org/org-stack.js';
+import { guardCalls, untilTagWrite } from './organization-calls.js';
+import { callWaves, describeWaves } from './wave-analysis.js';
 
 const { values } = parseArgs({ options: { 'latency-ms': { type: 'string', default: '20' } } });
 const latencyMs = Number(values['latency-ms']);
 const MEMBER = { account: '555555555555', region: 'eu-west-1' } as const;
-
-/** What the guard called after `mark`: ECR and STS through the router, blobs and SNS at the endpoints. */
-const guardCalls = (org: OrgStack, endpoints: readonly LocalEndpoint[], mark: number): TimedCall[] => [
-  ...org.router.calls.filter((call) => call.startedAt >= mark),
-  ...endpoints.flatMap((endpoint) =>
-    endpoint.calls
-      .list()
-      .filter((call) => call.startedAt >= mark && ['blob', 'sns', 'secretsmanager', 'slack'].includes(call.service)),
-  ),
-];
 
 const org = await startOrgStack({ members: [MEMBER], env: { GUARD_TARGET_ARCHITECTURES: 'arm64' }, slack: false });
 try {
@@ -42,7 +32,7 @@ try {
     const mark = performance.now();
     await pushSeed(localEcrClient(endpoint), seed, { repository: 'orders-service', tag });
     await org.idle();
-    const waves = callWaves(guardCalls(org, endpoints, mark));
+    const waves = untilTagWrite(callWaves(guardCalls(org, endpoints, mark)));
     process.stdout.write(`${label.padEnd(38)} ${String(waves.length).padStart(2)} waves  ${describeWaves(waves)}\n`);
   }
   endpoints.forEach((endpoint, i) => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callWaves, describeWaves, type TimedCall } from '../../bench/wave-analysis.js';
+import { guardCalls, untilTagWrite } from '../../bench/organization-calls.js';
+import { callWaves, describeWaves } from '../../bench/wave-analysis.js';
 import { seedCase } from '../../fixtures/oci-fixtures.js';
 import { localEcrClient, pushSeed } from '../../fixtures/push-fixture.js';
 import { MEMBER_ROLE_NAME, type OrgStack, startOrgStack } from '../../local/org/org-stack.js';
@@ -10,16 +11,6 @@ const PAYMENTS = '222222222222';
 const DATA = '333333333333';
 const BROKEN = '444444444444';
 const REPOSITORY = 'orders-service';
-
-/** Everything the guard called since `mark`: ECR and STS through the router, blob GETs, SNS and Slack at home. */
-const guardCalls = (org: OrgStack, endpoints: readonly LocalEndpoint[], mark: number): TimedCall[] => [
-  ...org.router.calls.filter((call) => call.startedAt >= mark),
-  ...[org.guard.stack.endpoint, ...endpoints].flatMap((endpoint) =>
-    endpoint.calls
-      .list()
-      .filter((call) => call.startedAt >= mark && ['blob', 'sns', 'secretsmanager', 'slack'].includes(call.service)),
-  ),
-];
 
 // The built bundle in organization mode, on a local organization: two member accounts, one of them
 // in two Regions, forwarding to one central bus and one guard.
@@ -109,7 +100,7 @@ describe('one guard for an organization: member pushes reach the central guard, 
         const mark = performance.now();
         await pushSeed(client, seed, { repository: REPOSITORY, tag });
         await stack.idle();
-        return callWaves(guardCalls(stack, endpoints, mark));
+        return untilTagWrite(callWaves(guardCalls(stack, [stack.guard.stack.endpoint, ...endpoints], mark)));
       };
 
       // Act
