@@ -1,12 +1,13 @@
 import type { GuardConfig } from '../config/load-config.js';
 import { classifyParsed } from '../core/classify.js';
 import type { Digest } from '../core/digest.js';
-import { parseGuardTag } from '../core/guard-tag-state.js';
+import { parseGuardTag, tagHistory } from '../core/guard-tag-state.js';
 import type { IntegrityAlert } from '../core/integrity-alert.js';
 import type { EventSkipCode, PushEvent } from '../core/push-event.js';
 import type { SubjectContext } from '../core/subject-context.js';
 import type { TagPolicy } from '../core/tag-mutability.js';
 import { planTags, probeTags, type TagOutcome } from '../core/tag-plan.js';
+import { renderTag } from '../core/tag-template.js';
 import type { Verdict } from '../core/verdict.js';
 import { isRepositoryWatched } from '../core/wildcard.js';
 import { gatherEvidence } from './gather-evidence.js';
@@ -217,7 +218,23 @@ export const processPush = async (deps: GuardDeps, push: PushEvent): Promise<Pus
     return { kind: 'duplicate', verdict: verdict.verdict, tags };
   }
 
-  const shouldNotify = verdict.verdict === 'quarantined' || (verdict.verdict === 'deployable' && config.notifyOnDeployable);
+  // What the guard's own tags said before this push, from the first read's probes (no extra call).
+  const quarantineTag = tag === null ? null : renderTag(templates.quarantine, tag);
+  const history =
+    tag === null || quarantineTag === null
+      ? { stale: [], recoveredFrom: null }
+      : tagHistory({
+          verdict,
+          subjectDigest: push.digest,
+          planned: predicted,
+          current,
+          quarantineTag,
+          deployableTags: probes.filter((probe) => probe !== tag && probe !== quarantineTag),
+        });
+  // A recovery is news even when deployable pushes are not announced: the last word was "quarantined".
+  const shouldNotify =
+    verdict.verdict === 'quarantined' ||
+    (verdict.verdict === 'deployable' && (config.notifyOnDeployable || history.recoveredFrom !== null));
   let notificationId: string | null = null;
   let slack: string | null = null;
   let slackPost: Promise<string | null> = Promise.resolve(null);
@@ -230,6 +247,7 @@ export const processPush = async (deps: GuardDeps, push: PushEvent): Promise<Pus
       architectures: config.architectures,
       source: `ecr:${push.repository}`,
       tagging: predicted,
+      history,
       ...(config.organization === null ? {} : { account: { id: push.account, alias: accountAlias(config, push) } }),
     };
     const message = (await deps.composer()).verdict({ verdict, context, push: withAlias(config, push) });
@@ -258,6 +276,8 @@ export const processPush = async (deps: GuardDeps, push: PushEvent): Promise<Pus
     digest: push.digest,
     verdict: verdict.verdict,
     reasons,
+    staleTags: history.stale,
+    recoveredFrom: history.recoveredFrom,
     deployableChild: verdict.deployableChild?.digest ?? null,
     tags: tags.map((t) => ({ tag: t.tag, outcome: t.outcome })),
     notificationId,

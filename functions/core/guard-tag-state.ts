@@ -105,3 +105,43 @@ export const guardTagState = (facts: GuardTagFacts): GuardTagState => {
     ? { state: 'stale', names: facts.names, expected: facts.expected }
     : { state: 'foreign', names: facts.names, expected: facts.expected };
 };
+
+/** What the guard's own tags said before this push, from the probes the first read already made. */
+export interface TagHistory {
+  /** Deployable tags that name an earlier image of the base tag, not the one it names now. */
+  readonly stale: readonly { readonly tag: string; readonly digest: string }[];
+  /** For a deployable push: the earlier image the quarantine tag names (the push this one recovers from). */
+  readonly recoveredFrom: string | null;
+}
+
+/**
+ * Reads the history of a base tag off the probes of its guard tags (no extra round trip): a
+ * deployable tag that names anything but what this push earns it for is `stale` (the guard wrote it
+ * for an earlier push; a foreign one raised its own alert when it was pushed), and a deployable push
+ * whose quarantine tag names an earlier image is a recovery.
+ */
+export const tagHistory = (input: {
+  readonly verdict: Verdict;
+  readonly subjectDigest: string;
+  /** The tags the verdict earns, with their digests (the tag plan). */
+  readonly planned: readonly { readonly tag: string; readonly digest: string }[];
+  /** What each probed tag names now. */
+  readonly current: ReadonlyMap<string, string>;
+  readonly quarantineTag: string;
+  readonly deployableTags: readonly string[];
+}): TagHistory => {
+  const stale = input.deployableTags.flatMap((tag) => {
+    const state = guardTagState({
+      names: input.current.get(tag) ?? null,
+      expected: input.planned.find((item) => item.tag === tag)?.digest ?? null,
+      namedEarnsIt: true,
+    });
+    return state.state === 'stale' ? [{ tag, digest: state.names }] : [];
+  });
+  const quarantined = input.current.get(input.quarantineTag);
+  const recoveredFrom =
+    input.verdict.verdict === 'deployable' && quarantined !== undefined && quarantined !== input.subjectDigest
+      ? quarantined
+      : null;
+  return { stale, recoveredFrom };
+};

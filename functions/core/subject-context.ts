@@ -1,3 +1,4 @@
+import type { TagHistory } from './guard-tag-state.js';
 import type { LambdaArchitecture } from './platform.js';
 import type { TagOutcome } from './tag-plan.js';
 
@@ -23,4 +24,6 @@ export interface SubjectContext {
   readonly source: string | null;
   /** Tags the guard wrote (or would write) and what happened. */
   readonly tagging: readonly TagOutcome[];
+  /** What the guard's own tags said before this push (stale deployable tags, a recovery); guard only. */
+  readonly history?: TagHistory;
 }

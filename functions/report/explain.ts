@@ -311,6 +311,27 @@ const deployNowOf = (verdict: Verdict, context: SubjectContext): DeployNow | nul
   return null;
 };
 
+/**
+ * What the guard's own tags said before this push: a deployable tag still naming an earlier image
+ * (deploying by it gets that image, not this push), and a recovery from a quarantined push.
+ */
+const historyNotes = (context: SubjectContext): string[] => {
+  const history = context.history;
+  if (history === undefined) return [];
+  const base = codeSafe(context.tag ?? '<tag>');
+  const stale = history.stale.map(
+    (item) =>
+      `\`${codeSafe(item.tag)}\` still names \`${codeSafe(item.digest)}\`, an earlier push of \`${base}\` the guard checked then; it is not this image, and a deploy by that tag gets the earlier image. Push a fixed \`${base}\` and the guard moves the tag; until then deploy by digest, or remove the tag if the earlier image must not be deployed either.`,
+  );
+  const recovered =
+    history.recoveredFrom === null
+      ? []
+      : [
+          `Deployable again: \`${base}\` was quarantined (\`${codeSafe(history.recoveredFrom)}\`); this push supersedes it. The quarantine tag keeps naming the earlier image, which has not changed.`,
+        ];
+  return [...recovered, ...stale];
+};
+
 const tagNotes = (tagging: readonly TagOutcome[]): string[] =>
   tagging
     .filter((t) => t.outcome === 'immutable' || t.outcome === 'failed')
@@ -381,7 +402,12 @@ export const explain = (verdict: Verdict, context: SubjectContext): Explanation 
     deployNow?.uriByTag ??
     deployNow?.uriByDigest ??
     (context.repositoryUri !== null && context.tag !== null ? `${context.repositoryUri}:${context.tag}` : null);
-  const notes = [...(verdict.verdict === 'quarantined' ? afterFixNotes(imageUri) : []), ...tagNotes(context.tagging)];
+  const notes = [
+    ...historyNotes(context),
+    ...(verdict.verdict === 'quarantined' ? afterFixNotes(imageUri) : []),
+    ...tagNotes(context.tagging),
+  ];
+  const recoveredFrom = context.history?.recoveredFrom ?? null;
 
   const subject: ExplainedSubject = {
     reference,
@@ -411,5 +437,6 @@ export const explain = (verdict: Verdict, context: SubjectContext): Explanation 
     tagging: context.tagging,
     notes,
     matchedTool: matches[0] ?? null,
+    ...(recoveredFrom === null ? {} : { recoveredFrom }),
   };
 };

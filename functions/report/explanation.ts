@@ -120,4 +120,6 @@ export interface Explanation {
   readonly notes: readonly string[];
   /** Why the first fix is first; `null` when nothing pointed at a tool. */
   readonly matchedTool: ToolMatch | null;
+  /** For a deployable push of a tag that was quarantined: the earlier image it supersedes ("deployable again"). */
+  readonly recoveredFrom?: string;
 }

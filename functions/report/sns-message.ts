@@ -134,7 +134,11 @@ const subjectFor = (explanation: Explanation): string => {
     case 'quarantined':
       return withTail(`Quarantined: `, reference, codes.length === 0 ? ' (strict mode)' : ` (${codes.slice(0, 3).join(', ')})`);
     case 'deployable':
-      return withTail('Deployable: ', reference, warnings === 0 ? '' : ` (${warnings} warning${warnings === 1 ? '' : 's'})`);
+      return withTail(
+        explanation.recoveredFrom === undefined ? 'Deployable: ' : 'Deployable again: ',
+        reference,
+        warnings === 0 ? '' : ` (${warnings} warning${warnings === 1 ? '' : 's'})`,
+      );
     case 'skipped':
       return withTail('Skipped: ', reference, ' (not a container image)');
     default:

@@ -110,3 +110,83 @@ describe('guard tags are checked, whoever wrote them', () => {
     }
   });
 });
+
+describe('stale, racing and recovered tags', () => {
+  const good = image({ platform: 'linux/arm64' });
+  const bad = image({ platform: 'linux/s390x' });
+  const push = (ecr: Parameters<typeof pushFixture>[0], fixture: typeof good, tag: string) =>
+    pushFixture(ecr, { subject: fixture, blobs: [fixture.config] }, { repository: REPOSITORY, tag });
+
+  it('a tag moved to a quarantined image: the notification says the deployable tag still names the earlier image', async () => {
+    // Prepare
+    const { guard, endpoint, ecr, close } = await startGuard({ env: { GUARD_TARGET_ARCHITECTURES: 'arm64' } });
+    try {
+      await push(ecr, good, 'v7');
+      await guard.stack.idle();
+      const mark = deliveryMark(endpoint);
+
+      // Act
+      await push(ecr, bad, 'v7');
+      await guard.stack.idle();
+
+      // Assess
+      const [sent, ...more] = notifications(endpoint, mark);
+      expect(more).toEqual([]);
+      expect(sent?.emailSubject).toMatch(/^Quarantined: orders-service:v7 /);
+      expect(sent?.email.replace(/\s+/g, ' ').replaceAll('`', '')).toContain(`v7-deployable still names ${good.digest}`);
+      expect(await tagsInEcr(ecr)).toEqual({ v7: bad.digest, 'v7-deployable': good.digest, 'v7-quarantined': bad.digest });
+    } finally {
+      await close();
+    }
+  });
+
+  it.each([{ notify: 'false' }, { notify: 'true' }])(
+    'GUARD_NOTIFY_ON_DEPLOYABLE=$notify: a quarantined tag pushed again deployable is announced once as deployable again',
+    async ({ notify }) => {
+      // Prepare
+      const { guard, endpoint, runtime, ecr, close } = await startGuard({
+        env: { GUARD_TARGET_ARCHITECTURES: 'arm64', GUARD_NOTIFY_ON_DEPLOYABLE: notify },
+      });
+      try {
+        await push(ecr, bad, 'rel');
+        await guard.stack.idle();
+        const mark = deliveryMark(endpoint);
+
+        // Act: the fixed push, then its event delivered again
+        await push(ecr, good, 'rel');
+        await guard.stack.idle();
+        runtime.invoke(guard.stack.bus.events.filter((r) => r.event.detail['image-tag'] === 'rel').at(-1)?.event);
+        await guard.stack.idle();
+
+        // Assess
+        const sent = notifications(endpoint, mark);
+        expect(sent.map((n) => n.emailSubject)).toEqual(['Deployable again: orders-service:rel']);
+        expect(sent[0]?.email).toContain(bad.digest);
+        expect(await tagsInEcr(ecr)).toEqual({ rel: good.digest, 'rel-deployable': good.digest, 'rel-quarantined': bad.digest });
+      } finally {
+        await close();
+      }
+    },
+  );
+
+  it('a fast re-push (bad, then good): the last word is never "quarantined" for a tag that names a deployable image', async () => {
+    // Prepare
+    const { guard, endpoint, ecr, close } = await startGuard({ env: { GUARD_TARGET_ARCHITECTURES: 'arm64' } });
+    try {
+      // Act: both pushes before the guard has handled the first
+      await push(ecr, bad, 'rel');
+      await push(ecr, good, 'rel');
+      await guard.stack.idle();
+
+      // Assess: whichever order the events ran in, a quarantine notice is followed by the recovery
+      const subjects = notifications(endpoint).map((n) => n.emailSubject);
+      const lastQuarantine = subjects.findLastIndex((subject) => subject.startsWith('Quarantined'));
+      if (lastQuarantine >= 0) expect(subjects.slice(lastQuarantine + 1)).toContain('Deployable again: orders-service:rel');
+      const tags = await tagsInEcr(ecr);
+      expect(tags.rel).toBe(good.digest);
+      expect(tags['rel-deployable']).toBe(good.digest);
+    } finally {
+      await close();
+    }
+  });
+});
