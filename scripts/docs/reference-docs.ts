@@ -1,3 +1,4 @@
+import { VERDICT_JSON_SCHEMA } from '../../functions/report/verdict-json-schema.js';
 import { performanceMarkdown } from './performance.js';
 import { reasonCodesMarkdown } from './reason-codes.js';
 
@@ -5,4 +6,5 @@ import { reasonCodesMarkdown } from './reason-codes.js';
 export const REFERENCE_DOCS: Readonly<Record<string, () => string>> = {
   'docs/performance.md': () => performanceMarkdown(),
   'docs/reason-codes.md': reasonCodesMarkdown,
+  'docs/verdict-v1.schema.json': () => `${JSON.stringify(VERDICT_JSON_SCHEMA, null, 2)}\n`,
 };

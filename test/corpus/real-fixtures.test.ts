@@ -25,6 +25,9 @@ import type { ArtifactKind } from '../../functions/core/media-type.js';
 import { type EventParse, parsePushEvent } from '../../functions/core/push-event.js';
 import type { Verdict, VerdictName } from '../../functions/core/verdict.js';
 import { treeOf } from '../../functions/report/tree.js';
+import { toVerdictJson } from '../../functions/report/verdict-json.js';
+import { subjectContext } from '../support/seed-explanations.js';
+import { verdictSchemaViolations } from '../support/verdict-schema.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CORPUS = resolve(REPO_ROOT, process.env.ECR_LAMBDA_GUARD_CORPUS ?? '../shared/fixtures/real');
@@ -424,6 +427,8 @@ describe('the real corpus', () => {
 
     // Assess
     expectWellFormedVerdict(verdict, bytes);
+    const json = JSON.parse(JSON.stringify(toVerdictJson(verdict, subjectContext(null, null, { source: row.file }))));
+    expect(verdictSchemaViolations(json)).toStrictEqual([]);
     const codes = [...new Set(verdict.reasons.map((r) => r.code))].sort();
     const override = OVERRIDES[row.file];
     const expected = override?.verdict ?? expectedVerdict(row.verdict);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedExampleFiles } from '../../fixtures/seed-examples.js';
+import { verdictSchemaViolations } from '../support/verdict-schema.js';
 import { inspectJson, runCli } from './tool-support.js';
 
 /**
@@ -88,6 +89,7 @@ describe('inspect --json on the examples', () => {
     expect(Object.keys(result.json).sort()).toStrictEqual(
       ['deployableChild', 'platform', 'provenance', 'reasons', 'schemaVersion', 'subject', 'tree', 'verdict'].sort(),
     );
+    expect(verdictSchemaViolations(result.json)).toStrictEqual([]);
     expect(result.json.schemaVersion).toBe(1);
     expect(result.json.verdict).toBe(verdict);
     expect(result.json.reasons.map((reason) => reason.code)).toStrictEqual(codes);
