@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  CreateSecretCommand,
+  PutSecretValueCommand,
+  ResourceExistsException,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { ENV } from '../functions/config/env-names.js';
@@ -80,6 +85,66 @@ export const useLocalCredentials = (): void => {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 };
 
+type GuardBundle = {
+  createHandler: (
+    env: Readonly<Record<string, string | undefined>>,
+    options?: { write?: (line: string) => void; maxAttempts?: number; requestTimeoutMs?: number; tagRetryBudgetMs?: number },
+  ) => LambdaHandler;
+};
+
+const SLACK_SECRET_NAME = 'ecr-lambda-guard/slack-webhook';
+
+const usesDemoSlack = (baseEnv: Readonly<Record<string, string>>, options: GuardStackOptions): boolean =>
+  options.slack !== false &&
+  baseEnv[ENV.SLACK_WEBHOOK_SECRET_ID] === undefined &&
+  baseEnv[ENV.SLACK_WEBHOOK_PARAMETER] === undefined;
+
+const deployedEnv = (
+  stack: LocalStack,
+  baseEnv: Readonly<Record<string, string>>,
+  options: GuardStackOptions,
+): Record<string, string> => ({
+  ...baseEnv,
+  AWS_REGION: stack.endpoint.region,
+  AWS_ENDPOINT_URL: stack.endpoint.url,
+  ...(usesDemoSlack(baseEnv, options) ? { [ENV.SLACK_WEBHOOK_SECRET_ID]: SLACK_SECRET_NAME } : {}),
+});
+
+/**
+ * Creates the topic, its subscriptions and the Slack secret, then the handler. Each step accepts what
+ * a previous run left in a `--state` directory: CreateTopic and Subscribe are idempotent, and an
+ * existing secret gets this run's webhook URL (the port may have changed).
+ */
+const deployGuard = async (
+  stack: LocalStack,
+  bundle: GuardBundle,
+  baseEnv: Readonly<Record<string, string>>,
+  options: GuardStackOptions,
+  write: (line: string) => void,
+): Promise<LambdaHandler> => {
+  const topicArn = baseEnv[ENV.TOPIC_ARN] ?? '';
+  const clientConfig = { region: stack.endpoint.region, endpoint: stack.endpoint.url, maxAttempts: 1 };
+  const sns = new SNSClient(clientConfig);
+  await sns.send(new CreateTopicCommand({ Name: 'ecr-lambda-guard' }));
+  for (const subscription of DEMO_SUBSCRIPTIONS) await sns.send(new SubscribeCommand({ TopicArn: topicArn, ...subscription }));
+  if (usesDemoSlack(baseEnv, options)) {
+    const secrets = new SecretsManagerClient(clientConfig);
+    const url = stack.endpoint.slackWebhookUrl('platform-team');
+    try {
+      await secrets.send(new CreateSecretCommand({ Name: SLACK_SECRET_NAME, SecretString: url }));
+    } catch (error) {
+      if (!(error instanceof ResourceExistsException)) throw error;
+      await secrets.send(new PutSecretValueCommand({ SecretId: SLACK_SECRET_NAME, SecretString: url }));
+    }
+  }
+  return bundle.createHandler(deployedEnv(stack, baseEnv, options), {
+    write,
+    ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
+    ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
+    ...(options.tagRetryBudgetMs === undefined ? {} : { tagRetryBudgetMs: options.tagRetryBudgetMs }),
+  });
+};
+
 /**
  * Starts the local endpoint, creates the guard's topic (email, Chatbot and SQS subscriptions) and
  * Slack secret, and deploys the *built* Lambda bundle behind an EventBridge-style rule built from
@@ -90,12 +155,7 @@ export const startGuardStack = async (options: GuardStackOptions = {}): Promise<
   useLocalCredentials();
   const logs: string[] = [];
   const write = options.write ?? ((line: string) => logs.push(line));
-  const bundle = (await import(pathToFileURL(options.bundlePath ?? findBundle()).href)) as {
-    createHandler: (
-      env: Readonly<Record<string, string | undefined>>,
-      options?: { write?: (line: string) => void; maxAttempts?: number; requestTimeoutMs?: number; tagRetryBudgetMs?: number },
-    ) => LambdaHandler;
-  };
+  const bundle = (await import(pathToFileURL(options.bundlePath ?? findBundle()).href)) as GuardBundle;
   // The rule needs the guard's configuration before the stack exists; the topic ARN is known in advance.
   const region = 'us-east-1';
   const account = '123456789012';
@@ -122,35 +182,14 @@ export const startGuardStack = async (options: GuardStackOptions = {}): Promise<
     runtime: { timeoutSeconds: FUNCTION_DEFAULTS.timeoutSeconds, ...options.runtime },
     endpoint: { region, account, ...options.endpoint },
   });
-  const clientConfig = { region, endpoint: stack.endpoint.url, maxAttempts: 1 };
-  const sns = new SNSClient(clientConfig);
-  await sns.send(new CreateTopicCommand({ Name: 'ecr-lambda-guard' }));
-  for (const subscription of DEMO_SUBSCRIPTIONS) await sns.send(new SubscribeCommand({ TopicArn: topicArn, ...subscription }));
-  const env: Record<string, string> = {
-    ...baseEnv,
-    AWS_REGION: region,
-    AWS_ENDPOINT_URL: stack.endpoint.url,
-  };
-  if (
-    options.slack !== false &&
-    env[ENV.SLACK_WEBHOOK_SECRET_ID] === undefined &&
-    env[ENV.SLACK_WEBHOOK_PARAMETER] === undefined
-  ) {
-    const secrets = new SecretsManagerClient(clientConfig);
-    await secrets.send(
-      new CreateSecretCommand({
-        Name: 'ecr-lambda-guard/slack-webhook',
-        SecretString: stack.endpoint.slackWebhookUrl('platform-team'),
-      }),
-    );
-    env[ENV.SLACK_WEBHOOK_SECRET_ID] = 'ecr-lambda-guard/slack-webhook';
+  try {
+    handler = await deployGuard(stack, bundle, baseEnv, options, write);
+  } catch (error) {
+    // Never leave an endpoint serving ECR without the guard behind it.
+    await stack.close();
+    throw error;
   }
-  handler = bundle.createHandler(env, {
-    write,
-    ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
-    ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
-    ...(options.tagRetryBudgetMs === undefined ? {} : { tagRetryBudgetMs: options.tagRetryBudgetMs }),
-  });
+  const env = deployedEnv(stack, baseEnv, options);
   const deployed = handler;
   return {
     stack,

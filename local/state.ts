@@ -1,7 +1,17 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { isJsonObject } from './json-value.js';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { describeValue, isJsonObject, type JsonObject } from './json-value.js';
 
 /** The four tag-mutability settings of the ECR API (`ImageTagMutability`). */
 export type ImageTagMutability = 'MUTABLE' | 'IMMUTABLE' | 'IMMUTABLE_WITH_EXCLUSION' | 'MUTABLE_WITH_EXCLUSION';
@@ -171,7 +181,112 @@ const blobPath = (dir: string, digest: string): string => {
   return join(dir, 'blobs', algorithm, hex);
 };
 
-const arrayOf = <T>(value: unknown): readonly T[] => (Array.isArray(value) ? (value as T[]) : []);
+/** A state directory or state file that cannot be used: the message names the path (and the field). */
+export class StateFileError extends Error {
+  override readonly name = 'StateFileError';
+}
+
+const errorCode = (error: unknown): string => (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+
+/**
+ * Creates the directory one level at a time: node's recursive mkdir never returns for some
+ * unwritable parents (`/proc/nope`), and a file in the way (`/dev/null/x`) must be named, not looped on.
+ */
+const ensureStateDirectory = (dir: string): void => {
+  const target = resolve(dir);
+  const missing: string[] = [];
+  let existing = target;
+  while (!existsSync(existing)) {
+    missing.unshift(existing);
+    const parent = dirname(existing);
+    if (parent === existing) break;
+    existing = parent;
+  }
+  try {
+    if (!statSync(existing).isDirectory()) throw new StateFileError(`state directory ${dir}: ${existing} is not a directory`);
+    for (const path of missing) mkdirSync(path);
+    accessSync(target, constants.R_OK | constants.W_OK);
+  } catch (error) {
+    if (error instanceof StateFileError) throw error;
+    throw new StateFileError(`state directory ${dir} cannot be created or written (${errorCode(error)})`);
+  }
+};
+
+type FieldCheck = 'string' | 'number' | 'boolean' | 'array' | 'object' | 'string|null';
+
+const checkFields = (file: string, where: string, value: unknown, fields: Readonly<Record<string, FieldCheck>>): void => {
+  if (!isJsonObject(value)) throw new StateFileError(`${file}: ${where} must be an object, found ${describeValue(value)}`);
+  for (const [field, kind] of Object.entries(fields)) {
+    const found = value[field];
+    const ok =
+      kind === 'array'
+        ? Array.isArray(found)
+        : kind === 'object'
+          ? isJsonObject(found)
+          : kind === 'string|null'
+            ? found === null || typeof found === 'string'
+            : typeof found === kind;
+    if (!ok)
+      throw new StateFileError(
+        `${file}: ${where}.${field} must be ${kind === 'array' ? 'an array' : `a ${kind}`}, found ${describeValue(found)}`,
+      );
+  }
+};
+
+const listField = (file: string, parsed: JsonObject, field: string): readonly unknown[] => {
+  const value = parsed[field] ?? [];
+  if (!Array.isArray(value)) throw new StateFileError(`${file}: ${field} must be an array, found ${describeValue(value)}`);
+  return value;
+};
+
+/** Reads and checks a state file; every problem names the file and the field, never a bare parser message. */
+const readStateFile = (file: string): PersistedState => {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new StateFileError(
+      error instanceof SyntaxError
+        ? `${file} is not valid JSON (${error.message})`
+        : `${file} cannot be read (${errorCode(error)})`,
+    );
+  }
+  if (!isJsonObject(parsed) || parsed.version !== FORMAT_VERSION) {
+    throw new StateFileError(`${file} is not a local endpoint state file (format version ${FORMAT_VERSION})`);
+  }
+  const repositories = listField(file, parsed, 'repositories');
+  repositories.forEach((entry, index) => {
+    checkFields(file, `repositories[${index}]`, entry, { repository: 'object', images: 'array', tags: 'array', blobs: 'array' });
+    const record = entry as JsonObject;
+    checkFields(file, `repositories[${index}].repository`, record.repository, { name: 'string', arn: 'string', uri: 'string' });
+    (record.images as unknown[]).forEach((image, at) => {
+      checkFields(file, `repositories[${index}].images[${at}]`, image, {
+        digest: 'string',
+        manifest: 'string',
+        mediaType: 'string',
+      });
+    });
+    (record.tags as unknown[]).forEach((pair, at) => {
+      if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'string' || typeof pair[1] !== 'string')
+        throw new StateFileError(`${file}: repositories[${index}].tags[${at}] must be a [tag, digest] pair`);
+    });
+  });
+  const named = (field: string, key: string): readonly unknown[] => {
+    const list = listField(file, parsed as JsonObject, field);
+    list.forEach((entry, index) => {
+      checkFields(file, `${field}[${index}]`, entry, { [key]: 'string' });
+    });
+    return list;
+  };
+  return {
+    version: FORMAT_VERSION,
+    repositories: repositories as PersistedRepository[],
+    topics: named('topics', 'arn') as TopicRecord[],
+    subscriptions: named('subscriptions', 'arn') as SubscriptionRecord[],
+    secrets: named('secrets', 'name') as SecretRecord[],
+    parameters: named('parameters', 'name') as ParameterRecord[],
+  };
+};
 
 /** Creates the state, loading a previous run's state when `dir` holds one. */
 export const createLocalState = (options: LocalStateOptions): LocalState => {
@@ -187,24 +302,20 @@ export const createLocalState = (options: LocalStateOptions): LocalState => {
   const load = (root: string): void => {
     const file = join(root, STATE_FILE);
     if (!existsSync(file)) return;
-    const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
-    if (!isJsonObject(parsed) || parsed.version !== FORMAT_VERSION) {
-      throw new Error(`${file} is not a local endpoint state file (format version ${FORMAT_VERSION})`);
-    }
-    for (const saved of arrayOf<PersistedRepository>(parsed.repositories)) {
-      repositories.set(saved.repository.name, {
-        repository: saved.repository,
-        images: new Map(saved.images.map((image) => [image.digest, image])),
-        tags: new Map(saved.tags.map(([tag, digest]) => [tag, digest])),
-        blobs: new Set(saved.blobs),
+    const saved = readStateFile(file);
+    for (const entry of saved.repositories) {
+      repositories.set(entry.repository.name, {
+        repository: entry.repository,
+        images: new Map(entry.images.map((image) => [image.digest, image])),
+        tags: new Map(entry.tags.map(([tag, digest]) => [tag, digest])),
+        blobs: new Set(entry.blobs),
         uploads: new Map(),
       });
     }
-    for (const topic of arrayOf<TopicRecord>(parsed.topics)) topics.set(topic.arn, topic);
-    for (const subscription of arrayOf<SubscriptionRecord>(parsed.subscriptions))
-      subscriptions.set(subscription.arn, subscription);
-    for (const secret of arrayOf<SecretRecord>(parsed.secrets)) secrets.set(secret.name, secret);
-    for (const parameter of arrayOf<ParameterRecord>(parsed.parameters)) parameters.set(parameter.name, parameter);
+    for (const topic of saved.topics) topics.set(topic.arn, topic);
+    for (const subscription of saved.subscriptions) subscriptions.set(subscription.arn, { ...subscription });
+    for (const secret of saved.secrets) secrets.set(secret.name, secret);
+    for (const parameter of saved.parameters) parameters.set(parameter.name, parameter);
     const blobRoot = join(root, 'blobs');
     if (!existsSync(blobRoot)) return;
     for (const algorithm of readdirSync(blobRoot)) {
@@ -235,7 +346,10 @@ export const createLocalState = (options: LocalStateOptions): LocalState => {
     renameSync(temporary, join(root, STATE_FILE));
   };
 
-  if (dir !== null) load(dir);
+  if (dir !== null) {
+    ensureStateDirectory(dir);
+    load(dir);
+  }
 
   return {
     account: options.account,

@@ -82,9 +82,30 @@ const getSecretValue = (state: LocalState, body: unknown): unknown => {
   };
 };
 
+/**
+ * PutSecretValue: a new `AWSCURRENT` version of an existing secret (the local store keeps one version).
+ * https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_PutSecretValue.html
+ */
+const putSecretValue = (state: LocalState, body: unknown): unknown => {
+  const reader = createInputReader(body, INVALID_PARAMETER);
+  const id = reader.requiredString('SecretId', { min: 1, max: 2048 });
+  const token = reader.optionalString('ClientRequestToken', { min: 32, max: 64 });
+  const value = readSecretValue(reader.input);
+  if (value.secretString === null && value.secretBinaryBase64 === null) {
+    throw new ServiceError(INVALID_PARAMETER, 'You must provide either SecretString or SecretBinary.');
+  }
+  const secret = findSecret(state, id);
+  if (secret === undefined) throw notFound();
+  const updated: SecretRecord = { ...secret, ...value, versionId: token ?? randomUUID() };
+  state.secrets.set(secret.name, updated);
+  state.markDirty();
+  return { ARN: updated.arn, Name: updated.name, VersionId: updated.versionId, VersionStages: ['AWSCURRENT'] };
+};
+
 const OPERATIONS: Readonly<Record<string, (state: LocalState, body: unknown, now: number) => unknown>> = {
   CreateSecret: createSecret,
   GetSecretValue: (state, body) => getSecretValue(state, body),
+  PutSecretValue: (state, body) => putSecretValue(state, body),
 };
 
 /** The Secrets Manager operations the local endpoint implements. */

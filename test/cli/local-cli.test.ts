@@ -1,50 +1,20 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI_ENV as ENV, runCli, type ServeProcess, startServe } from './cli-kit.js';
 
-// The CLI as users run it: the built bin, in child processes, against `local serve`.
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = fileURLToPath(new URL('../../bin/ecr-lambda-guard.mjs', import.meta.url));
-const ENV: NodeJS.ProcessEnv = {
-  ...process.env,
-  AWS_ACCESS_KEY_ID: 'AKIDTEST',
-  AWS_SECRET_ACCESS_KEY: 'secret',
-  AWS_REGION: 'us-east-1',
-  AWS_EC2_METADATA_DISABLED: 'true',
-  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  NO_COLOR: '1',
-};
-
-const run = (args: string[], env: NodeJS.ProcessEnv = ENV) => {
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, env, encoding: 'utf8', timeout: 60_000 });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-};
+const run = (args: string[], env: NodeJS.ProcessEnv = ENV) => runCli(args, { env });
 
 describe('ecr-lambda-guard local serve, local push and inspect of an ECR reference', () => {
-  let serve: ChildProcess;
-  let output = '';
+  let serve: ServeProcess;
   let url = '';
+  const output = (): string => serve.output();
 
   beforeAll(async () => {
-    serve = spawn(process.execPath, [BIN, 'local', 'serve', '--port', '0', '--arch', 'arm64'], { cwd: ROOT, env: ENV });
-    serve.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-    });
-    url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`local serve did not start:\n${output}`)), 30_000);
-      serve.stdout?.on('data', () => {
-        const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-        if (match?.[1] !== undefined) {
-          clearTimeout(timer);
-          resolve(match[1]);
-        }
-      });
-    });
+    serve = await startServe(['--arch', 'arm64']);
+    url = serve.url;
   });
 
   afterAll(async () => {
-    serve.kill('SIGINT');
-    await new Promise((resolve) => serve.once('exit', resolve));
+    await serve.stop();
   });
 
   it('pushes the seed index children first, and the served guard quarantines it and prints the email', async () => {
@@ -57,7 +27,7 @@ describe('ecr-lambda-guard local serve, local push and inspect of an ECR referen
     const lines = pushed.stdout.split('\n').filter((line) => line.startsWith('  sha256:'));
     expect(lines.map((line) => line.split(' ')[3])).toStrictEqual(['(untagged)', '(untagged)', 'v7']);
     await expect
-      .poll(() => output, { timeout: 20_000 })
+      .poll(output, { timeout: 20_000 })
       .toContain('email to platform-team@example.com: Quarantined: orders-service:v7 (IMAGE_INDEX)');
   });
 
