@@ -20,7 +20,8 @@ describe('local serve --state DIR', { timeout: 120_000 }, () => {
     const first = await startServe(['--state', state]);
     const pushed = runCli(['local', 'push', 'examples/seed-v7', 'orders-service:v7', '--endpoint', first.url]);
     expect(pushed.status, pushed.stderr).toBe(0);
-    await expect.poll(first.output, { timeout: 30_000 }).toContain('Quarantined: orders-service:v7');
+    // The guard notifies first and tags after: wait for its log line of the tags written.
+    await expect.poll(first.output, { timeout: 30_000 }).toContain('"tag":"v7-quarantined","outcome":"created"');
     expect(await first.stop()).toBe(0);
 
     // Act: the second run on the same directory
