@@ -2,21 +2,24 @@ import { ECRClient } from '@aws-sdk/client-ecr';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { createAccountCredentials } from './adapters/account-credentials.js';
+import { createEcrCatalog } from './adapters/ecr-catalog.js';
 import { createEcrRegistry } from './adapters/ecr-registry.js';
 import { createEmfMetrics } from './adapters/emf-metrics.js';
 import { createJsonLogger } from './adapters/json-logger.js';
 import { createSlackWebhook } from './adapters/slack-webhook.js';
 import { createSnsNotifier } from './adapters/sns-notifier.js';
 import { createWebhookUrlReader } from './adapters/webhook-url-reader.js';
-import type { Registry } from './app/ports.js';
+import type { Registry, RegistryCatalog } from './app/ports.js';
 import { type Composer, type GuardDeps, type PushOutcome, processPush } from './app/process-push.js';
+import { runSweep, type SweepOutcome } from './app/sweep.js';
 import { type GuardConfig, loadConfig } from './config/load-config.js';
 import { parsePushEvent } from './core/push-event.js';
+import { sweepEventTime } from './core/sweep-event.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** What the guard did with one event. */
-export type EventOutcome = PushOutcome | { readonly kind: 'malformed'; readonly problems: readonly string[] };
+export type EventOutcome = PushOutcome | SweepOutcome | { readonly kind: 'malformed'; readonly problems: readonly string[] };
 
 /** Options the local stack and tests use to observe the guard. */
 export interface GuardOptions {
@@ -48,6 +51,10 @@ export interface GuardRuntime extends GuardDeps {
   registryFor(account: string, region: string): Registry;
   /** AssumeRole calls made so far (0 in single-account mode). */
   sessions(): number;
+  /** The home registry's listing, for the scheduled sweep. */
+  catalog(): RegistryCatalog;
+  /** Milliseconds left in this invocation (the Lambda context's), for the sweep's time budget. */
+  remainingMs(): number;
 }
 
 const clientConfig = (
@@ -72,6 +79,8 @@ export interface Invocation {
   readonly requestId?: string;
   /** True for the first invocation of this execution environment. */
   readonly coldStart: boolean;
+  /** The Lambda context's `getRemainingTimeInMillis` (absent when called without a context). */
+  readonly remainingMs?: () => number;
 }
 
 /**
@@ -142,8 +151,13 @@ export const createGuard = (env: Env, options: GuardOptions = {}): ((invocation:
     }
     return registry;
   };
+  let catalog: RegistryCatalog | undefined;
   const shared = {
     config,
+    catalog: () => {
+      catalog ??= createEcrCatalog(new ECRClient(clientConfig(config, config.endpoints.ecr, maxAttempts, requestTimeoutMs)));
+      return catalog;
+    },
     registry: registryFor(organization?.homeAccount ?? 'home', config.region),
     registryFor,
     sessions: () => credentials?.sessions() ?? 0,
@@ -162,6 +176,8 @@ export const createGuard = (env: Env, options: GuardOptions = {}): ((invocation:
     };
     return {
       ...shared,
+      // Without a context (tests), a sweep gets the function's default one minute.
+      remainingMs: invocation.remainingMs ?? (() => 60_000),
       logger: createJsonLogger({ write, level: config.logLevel, fields }),
       metrics: createEmfMetrics(config.metricsNamespace, { write, properties: fields }),
     };
@@ -174,6 +190,11 @@ export const createGuard = (env: Env, options: GuardOptions = {}): ((invocation:
  */
 export const handleEvent = async (deps: GuardRuntime, event: unknown): Promise<EventOutcome> => {
   try {
+    // A schedule's event is a sweep; everything else is judged as a push event.
+    const sweepTime = sweepEventTime(event);
+    if (sweepTime !== null) {
+      return await runSweep(deps, deps.catalog(), { now: sweepTime, remainingMs: deps.remainingMs });
+    }
     const parsed = parsePushEvent(event);
     switch (parsed.kind) {
       case 'malformed':

@@ -12,6 +12,7 @@ export const createHandler = (env: Env, options: GuardOptions = {}) => {
     const deps = guard({
       ...(context?.awsRequestId === undefined ? {} : { requestId: context.awsRequestId }),
       coldStart: invocations === 1,
+      ...(context?.getRemainingTimeInMillis === undefined ? {} : { remainingMs: () => context.getRemainingTimeInMillis() }),
     });
     return handleEvent(deps, event);
   };

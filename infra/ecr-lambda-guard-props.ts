@@ -68,6 +68,17 @@ export interface EcrLambdaGuardProps {
    */
   readonly provenanceMaxBytes?: number;
   /**
+   * Hours between scheduled sweeps that check, as if just pushed, the tags whose push event was
+   * lost (each sweep looks back two intervals); `0` deploys no schedule.
+   * @default 24
+   */
+  readonly sweepIntervalHours?: number;
+  /**
+   * Most tags one sweep checks; the rest are checked by the next sweeps, oldest first.
+   * @default 300
+   */
+  readonly sweepMaxTags?: number;
+  /**
    * CloudWatch namespace of the function's embedded metrics.
    * @default 'EcrLambdaGuard'
    */

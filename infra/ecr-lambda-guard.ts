@@ -60,6 +60,8 @@ export class EcrLambdaGuard extends Construct {
   public readonly logGroup: logs.LogGroup;
   /** The rule routing ECR pushes to the function. */
   public readonly rule: events.Rule;
+  /** The sweep's schedule; undefined when `sweepIntervalHours` is 0. */
+  public readonly sweepRule: events.Rule | undefined;
   /** Events EventBridge could not deliver to the function. */
   public readonly ruleDeadLetterQueue: sqs.Queue;
   /** Events the function failed on after Lambda's async retries (the on-failure destination). */
@@ -205,6 +207,19 @@ export class EcrLambdaGuard extends Construct {
       });
       this.organizationBus = intake.bus;
       this.organizationRule = intake.rule;
+    }
+
+    // The sweep: a schedule invokes the same function, which finds the tags whose push event was lost.
+    const sweepHours = settings.function.sweepIntervalHours;
+    if (sweepHours > 0) {
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ sid: 'SweepWatchedRepositories', actions: ['ecr:DescribeImages'], resources: repositoryArns }),
+      );
+      this.sweepRule = new events.Rule(this, 'SweepSchedule', {
+        description: 'Checks watched tags whose push event never reached the guard',
+        schedule: events.Schedule.rate(Duration.hours(sweepHours)),
+        targets: [new targets.LambdaFunction(this.handler, { retryAttempts: 2, deadLetterQueue: this.ruleDeadLetterQueue })],
+      });
     }
 
     this.alarms = createGuardAlarms(this, this);

@@ -103,6 +103,8 @@ export const resolveGuardSettings = (props: EcrLambdaGuardProps): GuardSettings 
       excludeRepositories: props.excludeRepositories,
       provenanceMaxBytes: props.provenanceMaxBytes,
       metricsNamespace: props.metricsNamespace,
+      sweepIntervalHours: props.sweepIntervalHours,
+      sweepMaxTags: props.sweepMaxTags,
     },
     'prop',
   );

@@ -22,6 +22,10 @@ export const METRICS = {
   GuardTagsVerified: { dimensions: [] },
   /** Guard tags found on an image that does not earn them: one integrity alert each. */
   IntegrityAlerts: { dimensions: [] },
+  /** Scheduled sweeps: tags found without a verdict tag, checked as pushes, and left for the next run. */
+  SweepCandidates: { dimensions: [] },
+  SweepChecked: { dimensions: [] },
+  SweepRemaining: { dimensions: [] },
   /** Events that are not ECR push events at all. */
   MalformedEvents: { dimensions: [] },
 } as const satisfies Record<string, { readonly dimensions: readonly string[] }>;

@@ -21,6 +21,8 @@ export const ENV = {
   /** SSM SecureString parameter name holding the Slack incoming-webhook URL. Optional. */
   SLACK_WEBHOOK_PARAMETER: 'GUARD_SLACK_WEBHOOK_PARAMETER',
   METRICS_NAMESPACE: 'GUARD_METRICS_NAMESPACE',
+  SWEEP_INTERVAL_HOURS: 'GUARD_SWEEP_INTERVAL_HOURS',
+  SWEEP_MAX_TAGS: 'GUARD_SWEEP_MAX_TAGS',
   /**
    * Organization mode: the name of the role the member template creates in every member account;
    * the guard assumes it to read and tag images there. Unset: single-account mode.

@@ -39,6 +39,8 @@ export interface GuardConfig {
   readonly limits: FetchLimits;
   readonly slack: SlackWebhookSource | null;
   readonly metricsNamespace: string;
+  /** The scheduled sweep: hours between runs (0: off) and the most tags one run checks. */
+  readonly sweep: { readonly intervalHours: number; readonly maxTags: number };
   /** The application log level Lambda was given (`AWS_LAMBDA_LOG_LEVEL`), INFO when unset. */
   readonly logLevel: LogLevel;
   readonly region: string;
@@ -155,6 +157,7 @@ export const loadConfig = (env: Env): GuardConfig => {
     limits: { ...DEFAULT_FETCH_LIMITS, maxProvenanceBytes: settings.provenanceMaxBytes },
     slack,
     metricsNamespace: settings.metricsNamespace,
+    sweep: { intervalHours: settings.sweepIntervalHours, maxTags: settings.sweepMaxTags },
     logLevel,
     region,
     organization: organization(env),

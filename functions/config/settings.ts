@@ -215,6 +215,24 @@ export const SETTINGS = {
     read: readNamespace,
     write: (namespace) => namespace,
   }),
+  sweepIntervalHours: setting({
+    env: ENV.SWEEP_INTERVAL_HOURS,
+    prop: 'sweepIntervalHours',
+    summary:
+      'Hours between scheduled sweeps for tags whose push event was lost (each looks back two intervals); `0` turns the sweep off.',
+    default: 24,
+    // At most a week: a longer gap leaves a lost event unchecked for longer than anyone would accept.
+    read: readInteger(0, 168),
+    write: String,
+  }),
+  sweepMaxTags: setting({
+    env: ENV.SWEEP_MAX_TAGS,
+    prop: 'sweepMaxTags',
+    summary: 'Most tags one sweep checks; the rest wait for the next sweep (oldest first).',
+    default: 300,
+    read: readInteger(1, 5000),
+    write: String,
+  }),
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;

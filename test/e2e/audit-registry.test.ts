@@ -168,6 +168,66 @@ describe('audit of a registry filled without the guard', { timeout: 240_000 }, (
     );
   });
 
+  it('a sweep afterwards notifies nothing already notified and catches a push whose event was dropped', async () => {
+    // Prepare: the event path is back; one more push loses its event (a bad image: it must be notified)
+    harness.guard.setEventDelivery(true);
+    await pushFixture(harness.ecr, { subject: s390x, blobs: [s390x.config] }, { repository: 'reference', tag: 'late-ok' });
+    await harness.guard.stack.idle();
+    harness.guard.setEventDelivery(false);
+    await pushFixture(harness.ecr, { subject: s390x, blobs: [s390x.config] }, { repository: 'existing', tag: 'late' });
+    await harness.guard.stack.idle();
+    harness.guard.setEventDelivery(true);
+    const before = { puts: putCount(), publishes: publishCount() };
+    // The schedule fires after the settle time: pushes younger than it are left to their events.
+    const scheduled = {
+      version: '0',
+      id: 'sweep-1',
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      account: '123456789012',
+      time: new Date(Date.now() + 16 * 60 * 1000).toISOString(),
+      region: 'us-east-1',
+      resources: ['arn:aws:events:us-east-1:123456789012:rule/sweep'],
+      detail: {},
+    };
+
+    // Act
+    const first = await harness.guard.invoke(scheduled);
+    await harness.guard.stack.idle();
+    const afterFirst = { puts: putCount(), publishes: publishCount() };
+    const second = await harness.guard.invoke({ ...scheduled, id: 'sweep-2' });
+    await harness.guard.stack.idle();
+
+    // Assess: the dropped push was checked, tagged and notified; besides it, the only candidates are
+    // the Helm charts of both repositories (skipped: the guard never tags them, so each sweep re-checks them, silently)
+    expect(first).toMatchObject({ kind: 'swept', candidates: 3, checked: 3, remaining: 0, notified: 1, failures: 0 });
+    expect(afterFirst.publishes - before.publishes).toBe(1);
+    expect(afterFirst.puts - before.puts).toBe(1);
+    expect((await tagsOf('existing'))['late-quarantined']).toBe(s390x.digest);
+    expect(second).toMatchObject({ kind: 'swept', candidates: 2, checked: 2, notified: 0 });
+    expect({ puts: putCount(), publishes: publishCount() }).toEqual(afterFirst);
+  });
+
+  it('a sweep leaves pushes younger than the settle time to their events', async () => {
+    // Prepare
+    harness.guard.setEventDelivery(false);
+    await pushFixture(harness.ecr, { subject: s390x, blobs: [s390x.config] }, { repository: 'existing', tag: 'fresh' });
+    await harness.guard.stack.idle();
+    harness.guard.setEventDelivery(true);
+
+    // Act
+    const swept = await harness.guard.invoke({
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      time: new Date().toISOString(),
+      detail: {},
+    });
+
+    // Assess
+    expect(swept).toMatchObject({ kind: 'swept', candidates: 0, checked: 0 });
+    expect((await tagsOf('existing'))['fresh-quarantined']).toBeUndefined();
+  });
+
   it.each([
     { args: ['audit', '--format', 'yaml'], message: '--format must be text, markdown or json' },
     { args: ['audit', '--since', 'yesterday'], message: '--since must be a duration' },

@@ -18,6 +18,15 @@ const only = (type: string): Record<string, unknown> & { Properties: Record<stri
   return resource as Record<string, unknown> & { Properties: Record<string, unknown> };
 };
 
+/** The push rule (the one with an event pattern; the sweep's schedule has none). */
+const pushRule = (): Record<string, unknown> & { Properties: Record<string, unknown> } => {
+  const found = Object.values(guard.template.findResources('AWS::Events::Rule')).filter(
+    (resource) => (resource as { Properties: Record<string, unknown> }).Properties.EventPattern !== undefined,
+  );
+  expect(found).toHaveLength(1);
+  return found[0] as Record<string, unknown> & { Properties: Record<string, unknown> };
+};
+
 const REPOSITORY_WILDCARD_ARN = {
   'Fn::Join': [
     '',
@@ -43,14 +52,14 @@ describe('EcrLambdaGuard with defaults', () => {
       'AWS::IAM::Policy': 1,
       'AWS::Lambda::Function': 1,
       'AWS::Lambda::EventInvokeConfig': 1,
-      'AWS::Lambda::Permission': 1,
-      'AWS::Events::Rule': 1,
+      'AWS::Lambda::Permission': 2,
+      'AWS::Events::Rule': 2,
       'AWS::CloudWatch::Alarm': 3,
     });
   });
 
   it('matches successful ECR pushes of every repository, guard tags included (the handler verifies them), exactly', () => {
-    const rule = only('AWS::Events::Rule');
+    const rule = pushRule();
     expect(rule.Properties.EventPattern).toStrictEqual({
       source: ['aws.ecr'],
       'detail-type': ['ECR Image Action'],
@@ -64,7 +73,7 @@ describe('EcrLambdaGuard with defaults', () => {
   });
 
   it('targets the function with a retry policy and an SQS dead-letter queue EventBridge may write to', () => {
-    const rule = only('AWS::Events::Rule');
+    const rule = pushRule();
     expect(rule.Properties.State).toBe('ENABLED');
     expect(rule.Properties.Targets).toStrictEqual([
       {
@@ -96,6 +105,22 @@ describe('EcrLambdaGuard with defaults', () => {
     });
   });
 
+  it('schedules the sweep daily: the same function, two retries, the rule dead-letter queue', () => {
+    const schedules = Object.values(guard.template.findResources('AWS::Events::Rule'))
+      .map((resource) => (resource as { Properties: Record<string, unknown> }).Properties)
+      .filter((properties) => properties.ScheduleExpression !== undefined);
+    expect(schedules).toHaveLength(1);
+    expect(schedules[0]?.ScheduleExpression).toBe('rate(1 day)');
+    expect(schedules[0]?.Targets).toStrictEqual([
+      {
+        Arn: guard.ref(guard.stack.guard.handler.functionArn),
+        Id: 'Target0',
+        RetryPolicy: { MaximumRetryAttempts: 2 },
+        DeadLetterConfig: { Arn: guard.ref(guard.stack.guard.ruleDeadLetterQueue.queueArn) },
+      },
+    ]);
+  });
+
   it('grants exactly these permissions: own log group, failure queue, watched repositories, the topic and its key', () => {
     const g = guard.stack.guard;
     expect(roleStatements(guard.template)).toStrictEqual([
@@ -114,6 +139,7 @@ describe('EcrLambdaGuard with defaults', () => {
       { Sid: 'TagWatchedRepositories', Action: 'ecr:PutImage', Effect: 'Allow', Resource: REPOSITORY_WILDCARD_ARN },
       { Action: 'sns:Publish', Effect: 'Allow', Resource: guard.ref(g.topic.topicArn) },
       { Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Effect: 'Allow', Resource: guard.ref(g.topicKey?.keyArn) },
+      { Sid: 'SweepWatchedRepositories', Action: 'ecr:DescribeImages', Effect: 'Allow', Resource: REPOSITORY_WILDCARD_ARN },
     ]);
   });
 
@@ -121,7 +147,7 @@ describe('EcrLambdaGuard with defaults', () => {
     const ecrStatements = roleStatements(guard.template).filter((statement) =>
       JSON.stringify((statement as { Action: unknown }).Action).includes('ecr:'),
     );
-    expect(ecrStatements).toHaveLength(2);
+    expect(ecrStatements).toHaveLength(3);
     for (const statement of ecrStatements) expect((statement as { Resource: unknown }).Resource).not.toBe('*');
     const role = only('AWS::IAM::Role');
     expect(role.Properties.ManagedPolicyArns).toBeUndefined();

@@ -85,6 +85,8 @@ describe('the env-var contract between infra/ and functions/', () => {
       [ENV.EXCLUDE_REPOSITORIES]: '',
       [ENV.PROVENANCE_MAX_BYTES]: '1048576',
       [ENV.METRICS_NAMESPACE]: 'EcrLambdaGuard',
+      [ENV.SWEEP_INTERVAL_HOURS]: '24',
+      [ENV.SWEEP_MAX_TAGS]: '300',
     });
     const config = loadConfig(env);
     expect(config).toMatchObject({
@@ -97,6 +99,7 @@ describe('the env-var contract between infra/ and functions/', () => {
       checkUntagged: false,
       includeRepositories: ['*'],
       excludeRepositories: [],
+      sweep: { intervalHours: 24, maxTags: 300 },
       slack: null,
       metricsNamespace: 'EcrLambdaGuard',
     });

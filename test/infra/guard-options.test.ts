@@ -43,6 +43,7 @@ beforeAll(() => {
       watchRepositories: ['api'],
       includeCdkAssetRepositories: false,
       writeTags: false,
+      sweepIntervalHours: 0,
       slackWebhook: { parameterName: '/guard/slack-webhook' },
     },
   });
@@ -80,10 +81,11 @@ describe('repository selection', () => {
         Resource: resources,
       },
       { Sid: 'TagWatchedRepositories', Action: 'ecr:PutImage', Effect: 'Allow', Resource: resources },
+      { Sid: 'SweepWatchedRepositories', Action: 'ecr:DescribeImages', Effect: 'Allow', Resource: resources },
     ]);
   });
 
-  it('leaves out the CDK asset repositories when asked, and ecr:PutImage when tags are not written', () => {
+  it('leaves out the CDK asset repositories when asked, ecr:PutImage when tags are not written, and the sweep when it is off', () => {
     const ecr = roleStatements(existing.template).filter((statement) => JSON.stringify(statement).includes('ecr:'));
     expect(ecr).toStrictEqual([
       {
@@ -93,8 +95,10 @@ describe('repository selection', () => {
         Resource: repositoryArn('api'),
       },
     ]);
-    const [rule] = Object.values(existing.template.findResources('AWS::Events::Rule'));
-    expect(rule?.Properties.EventPattern.detail['repository-name']).toStrictEqual(['api']);
+    const rules = Object.values(existing.template.findResources('AWS::Events::Rule'));
+    expect(rules).toHaveLength(1);
+    expect(rules[0]?.Properties.EventPattern.detail['repository-name']).toStrictEqual(['api']);
+    expect(functionEnvironment(existing.template).GUARD_SWEEP_INTERVAL_HOURS).toBe('0');
     expect(functionEnvironment(existing.template).GUARD_WRITE_TAGS).toBe('false');
   });
 });
