@@ -27,6 +27,9 @@ export interface FunctionRecord {
   readonly lastModified: string;
 }
 
+/** The Lambda operations the local endpoint implements (routed in `request-route.ts`). */
+export const LAMBDA_OPERATIONS: readonly string[] = ['CreateFunction', 'GetFunction', 'ListFunctions'];
+
 /** The functions of the local endpoint's one account and Region. */
 export type FunctionStore = Map<string, FunctionRecord>;
 
