@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { InputError } from '../functions/adapters/input-error.js';
+import { asksForHelp, COMMAND_HELP, helpKey } from './command-help.js';
 import { parseArchitectures, runInspect } from './inspect.js';
 import { UsageError } from './usage-error.js';
 
@@ -12,6 +13,7 @@ Usage:
   ecr-lambda-guard local serve [--port N] [--state DIR] [--no-guard] [--org [--member ACCOUNT@REGION[=ALIAS]]...]
   ecr-lambda-guard local push <oci-layout-or-archive>[:ref] <repo>:<tag> [--endpoint URL] [--account ID --region R]
   ecr-lambda-guard demo [--org]
+  ecr-lambda-guard <command> --help
   ecr-lambda-guard --help | --version
 
 <source> is one of:
@@ -35,8 +37,9 @@ checks the images of the region's container-image Lambda functions. See docs/aud
 Exit codes: 0 deployable or skipped, 1 quarantined, 2 usage or input error.
 `;
 
+// https://no-color.org: "when present and not an empty string" NO_COLOR disables colour.
 const useColor = (): boolean =>
-  process.stdout.isTTY === true && process.env.NO_COLOR === undefined && process.env.TERM !== 'dumb';
+  process.stdout.isTTY === true && (process.env.NO_COLOR ?? '') === '' && process.env.TERM !== 'dumb';
 
 const inspect = async (args: string[]): Promise<number> => {
   const { values, positionals } = parseArgs({
@@ -98,6 +101,11 @@ export const main = async (argv: string[]): Promise<number> => {
   if (run === undefined) {
     process.stderr.write(`ecr-lambda-guard: unknown command "${command}" (see --help)\n`);
     return 2;
+  }
+  const help = asksForHelp(rest) ? COMMAND_HELP[helpKey(command, rest)] : undefined;
+  if (help !== undefined) {
+    process.stdout.write(help);
+    return 0;
   }
   try {
     return await run(rest);
