@@ -8,9 +8,6 @@ import { HANDLER_FILE } from '../scripts/lambda-build.js';
 /** The guard's Lambda entry point (exports `handler`). */
 export const GUARD_ENTRY = fileURLToPath(new URL('../functions/on-ecr-push.lambda.ts', import.meta.url));
 
-/** The bundle's file name inside the asset: `.mjs` so the Lambda runtime loads it as ESM. */
-export const GUARD_BUNDLE_FILE = HANDLER_FILE;
-
 /** The `Handler` setting that names the export Lambda calls. */
 export const GUARD_HANDLER = `${HANDLER_FILE.replace(/\.mjs$/, '')}.handler`;
 

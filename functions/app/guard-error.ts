@@ -29,6 +29,3 @@ export class GuardError extends Error {
     super(message, options);
   }
 }
-
-/** True for an error the guard should hand back to Lambda for a retry. */
-export const isRetryable = (error: unknown): boolean => error instanceof GuardError && error.retryable;

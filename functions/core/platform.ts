@@ -9,8 +9,6 @@ export interface Platform {
 /** The two architecture names a Lambda function accepts. */
 export type LambdaArchitecture = 'x86_64' | 'arm64';
 
-export const LAMBDA_ARCHITECTURES: readonly LambdaArchitecture[] = ['x86_64', 'arm64'];
-
 // Names seen in the wild for the same machine, as regclient's platform.normalize() and
 // containerd's platforms package fold them.
 const ARCH_ALIASES: Readonly<Record<string, string>> = {
@@ -53,9 +51,6 @@ export const lambdaArchitectureOf = (platform: Platform): LambdaArchitecture | u
   if (platform.architecture === 'arm64' && platform.variant === undefined) return 'arm64';
   return undefined;
 };
-
-/** The OCI architecture name Lambda's `x86_64` / `arm64` corresponds to. */
-export const ociArchitectureOf = (architecture: LambdaArchitecture): string => (architecture === 'x86_64' ? 'amd64' : 'arm64');
 
 /** True for BuildKit's attestation placeholder platform. */
 export const isUnknownPlatform = (platform: Platform): boolean =>

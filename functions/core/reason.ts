@@ -23,10 +23,6 @@ export const reason = <C extends ReasonCode>(code: C, details: ReasonDetails[C])
   return { code, severity: row.severity, message: row.message(details), details, status: row.status } as unknown as ReasonOf<C>;
 };
 
-/** The reasons of one code, typed. */
-export const reasonsOf = <C extends ReasonCode>(reasons: readonly Reason[], code: C): ReasonOf<C>[] =>
-  reasons.filter((r): r is ReasonOf<C> => r.code === code);
-
 /** The fix catalogue that answers a reason, from its rule row; `null` when nothing in the build needs fixing. */
 export const remedyTopicFor = (found: Reason): RemedyTopic | null => {
   // The union of reasons correlates code and details; TypeScript cannot follow that through a generic call.
