@@ -1,29 +1,16 @@
 import { execFile } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalEndpoint, startLocalEndpoint } from '../../local/server.js';
+import { findAwsCliV2 } from '../tools/aws-cli.js';
 import { imageManifest, sha256 } from './local-test-kit.js';
 
-/** The AWS CLI: Debian's /usr/bin/aws first (a pyenv shim may shadow it on PATH), else the first on PATH. */
-const findAws = (): string | null => {
-  const candidates = ['/usr/bin/aws', ...(process.env.PATH ?? '').split(delimiter).map((dir) => join(dir, 'aws'))];
-  for (const candidate of candidates) {
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here; try the next one
-    }
-  }
-  return null;
-};
-
-const aws = findAws();
+const choice = findAwsCliV2();
+const aws = choice.path;
 const required = process.env.REQUIRE_TOOLS === '1';
-if (aws === null && !required)
-  console.warn('aws-cli.test.ts: the AWS CLI (aws) is not installed; skipping the wire-format tests against it');
+if (aws === null && !required) console.warn(`aws-cli.test.ts: SKIPPED: ${choice.reason} (set REQUIRE_TOOLS=1 to fail instead)`);
 
 interface CliResult {
   readonly code: number;
@@ -77,7 +64,7 @@ describe('the real AWS CLI against the local endpoint', { timeout: 90_000 }, () 
   // Runs wherever tools are required (CI), so a missing CLI fails there instead of skipping the suite.
   it.runIf(required)('has the AWS CLI installed (REQUIRE_TOOLS=1)', () => {
     // Assess
-    expect(aws, 'REQUIRE_TOOLS=1 but no aws executable was found').not.toBeNull();
+    expect(aws, `REQUIRE_TOOLS=1 but ${choice.reason}`).not.toBeNull();
   });
 
   describe.skipIf(aws === null)('ECR (awsJson1_1)', () => {
