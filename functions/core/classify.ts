@@ -135,7 +135,9 @@ const classifyIndex = (
       }
     }
   }
-  const provenanceSubject = chosen ?? runnable[0];
+  // Who built it matters for the fix even when no child can run: fall back to any image entry.
+  const images = [...runnable, ...entries.filter((entry) => entry.role === 'image')];
+  const provenanceSubject = chosen ?? images.find((entry) => servesTargets(entry, architectures)) ?? images[0];
   return {
     verdict: 'quarantined',
     subject: { digest: index.digest, mediaType: index.mediaType, kind: 'index', size: index.size },

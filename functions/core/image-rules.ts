@@ -36,7 +36,8 @@ type LayerCode =
   | 'ENCRYPTED_LAYER'
   | 'FOREIGN_LAYER'
   | 'NONDISTRIBUTABLE_LAYER'
-  | 'UNVERIFIED_LAYER_COMPRESSION';
+  | 'UNVERIFIED_LAYER_COMPRESSION'
+  | 'UNCOMPRESSED_LAYER';
 
 const checkLayers = (manifest: ImageManifest): Reason[] => {
   const groups = new Map<LayerCode, LayerRef[]>();
@@ -54,7 +55,10 @@ const checkLayers = (manifest: ImageManifest): Reason[] => {
     if (traits.encrypted) add('ENCRYPTED_LAYER', layer, index);
     if (traits.foreign) add('FOREIGN_LAYER', layer, index);
     if (traits.nondistributable) add('NONDISTRIBUTABLE_LAYER', layer, index);
-    if (traits.compression !== 'gzip' && !traits.encrypted && !traits.foreign) add('UNVERIFIED_LAYER_COMPRESSION', layer, index);
+    if (traits.encrypted || traits.foreign) return;
+    // Uncompressed layers have failed at function creation (practice); zstd has no report either way.
+    if (traits.compression === 'none') add('UNCOMPRESSED_LAYER', layer, index);
+    else if (traits.compression !== 'gzip') add('UNVERIFIED_LAYER_COMPRESSION', layer, index);
   });
   return [...groups.entries()].map(([code, layers]) => reason(code, { layers: layers.slice(0, 20), count: layers.length }));
 };

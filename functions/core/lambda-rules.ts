@@ -137,6 +137,10 @@ const RULES_OCI_777: Source = {
   title: 'bazel-contrib/rules_oci#777: ImageLayerFailure: UnsupportedImageLayerDetected on images pushed by oci_push',
   url: 'https://github.com/bazel-contrib/rules_oci/issues/777',
 };
+const RULES_OCI_IMAGE_SH: Source = {
+  title: 'rules_oci oci/private/image.sh and descriptor.sh: a layer is pushed as application/vnd.oci.image.layer.v1.tar unless its bytes start with gzip or zstd magic',
+  url: 'https://github.com/bazel-contrib/rules_oci/blob/main/oci/private/image.sh',
+};
 const RULES_OCI_645: Source = {
   title: 'bazel-contrib/rules_oci#645: UnsupportedImageLayerDetected; the same image re-pushed with docker push deploys',
   url: 'https://github.com/bazel-contrib/rules_oci/issues/645',
@@ -339,19 +343,43 @@ export const LAMBDA_RULES: { readonly [C in ReasonCode]: LambdaRule<C> } = {
     message: (details) =>
       `compressed layers alone are ${formatBytes(details.compressedBytes)}; Lambda's limit is 10 GiB uncompressed`,
   },
+  /*
+   * Decided from evidence (issue 9), per media type:
+   * - uncompressed tar (`…layer.v1.tar`, `…rootfs.diff.tar`): an error, `practice`. rules_oci pushes a
+   *   layer whose bytes are not gzip or zstd as `application/vnd.oci.image.layer.v1.tar` (image.sh,
+   *   descriptor.sh); rules_oci#777 reports `UnsupportedImageLayerDetected` naming exactly the layer
+   *   rules_oci added (a plain pkg_tar), and the same image deploying once `docker push` re-compressed
+   *   it (194 MB in ECR instead of 263 MB); rules_oci#645 reports the same error from v2, whose layer
+   *   path this is, where v1 worked. No report shows an uncompressed layer deploying.
+   * - zstd (`…+zstd`): stays a warning, `unverified`: no report either way for Lambda.
+   * - non-distributable: stays a warning (`NONDISTRIBUTABLE_LAYER`); its gzip form is gzip.
+   */
+  UNCOMPRESSED_LAYER: {
+    code: 'UNCOMPRESSED_LAYER',
+    severity: 'error',
+    status: 'practice',
+    rule: 'Uncompressed (plain tar) layers fail at function creation with UnsupportedImageLayerDetected; gzip layers deploy.',
+    title: 'Uncompressed layers',
+    prose:
+      'Lambda accepts the image at `CreateFunction` and then fails it (`InvalidImage: ImageLayerFailure: UnsupportedImageLayerDetected`, naming the layer). Bazel rules_oci pushes a plain tar layer as it is; the same image re-pushed by `docker push`, which gzips every layer, deploys.',
+    remedy: 'layer-compression',
+    predicates: ['image-rules.ts#checkLayers'],
+    sources: [RULES_OCI_777, RULES_OCI_645, RULES_OCI_IMAGE_SH, IMAGE_SPEC_LAYER],
+    message: (details) =>
+      `${layers(details.count)} ${are(details.count)} uncompressed tar; Lambda has refused such layers (UnsupportedImageLayerDetected)`,
+  },
   UNVERIFIED_LAYER_COMPRESSION: {
     code: 'UNVERIFIED_LAYER_COMPRESSION',
     severity: 'warning',
     status: 'unverified',
-    rule: 'Only gzip layers are known to deploy; zstd and uncompressed layers are not documented for Lambda.',
-    title: 'Layers that are not gzip',
+    rule: 'Only gzip layers are known to deploy; zstd layers are not documented for Lambda and no deployment has been reported either way.',
+    title: 'zstd layers',
     prose:
-      'Images pushed by tools other than Docker have failed with `UnsupportedImageLayerDetected` and deployed once re-pushed by `docker push`; which layer property Lambda refused is not established.',
+      'Docker and BuildKit can push zstd layers (`compression=zstd`); Lambda documents neither support nor refusal. Re-push with gzip to be safe.',
     remedy: 'layer-compression',
     predicates: ['image-rules.ts#checkLayers'],
-    sources: [LAMBDA_IMAGES, RULES_OCI_777, RULES_OCI_645],
-    message: (details) =>
-      `${layers(details.count)} ${are(details.count)} not gzip-compressed (zstd or uncompressed); only gzip is known to deploy`,
+    sources: [LAMBDA_IMAGES, IMAGE_SPEC_LAYER],
+    message: (details) => `${layers(details.count)} ${are(details.count)} zstd-compressed; only gzip is known to deploy`,
   },
   NONDISTRIBUTABLE_LAYER: {
     code: 'NONDISTRIBUTABLE_LAYER',

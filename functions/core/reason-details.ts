@@ -67,6 +67,7 @@ export interface ReasonDetails {
   readonly UNSUPPORTED_LAYER_MEDIA_TYPE: LayerFinding;
   readonly UNSUPPORTED_CONFIG_MEDIA_TYPE: { readonly mediaType: string };
   readonly IMAGE_TOO_LARGE: { readonly compressedBytes: number; readonly limitBytes: number };
+  readonly UNCOMPRESSED_LAYER: LayerFinding;
   readonly UNVERIFIED_LAYER_COMPRESSION: LayerFinding;
   readonly NONDISTRIBUTABLE_LAYER: LayerFinding;
   readonly ARCHITECTURE_UNKNOWN: { readonly config: string };

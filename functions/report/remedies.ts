@@ -528,7 +528,7 @@ export const remediesFor = (topic: RemedyTopic, context: RemedyContext): Fix[] =
           'docker buildx build: force gzip layers',
           [
             'Export with gzip compression forced on every layer (including reused base layers).',
-            'Only gzip layers are known to deploy; zstd and uncompressed layers are not documented for Lambda.',
+            'Only gzip layers are known to deploy: uncompressed layers have failed at function creation, and zstd is not documented for Lambda.',
           ],
           context,
           {
@@ -553,7 +553,7 @@ export const remediesFor = (topic: RemedyTopic, context: RemedyContext): Fix[] =
           'Recompress with skopeo',
           [
             'Copy the image with `skopeo copy --dest-compress-format gzip` to a new tag and let the guard check the copy.',
-            'Images pushed by tools other than Docker (for example Bazel rules_oci) have failed with `UnsupportedImageLayerDetected` until re-pushed with `docker push`.',
+            'Images pushed by tools other than Docker (for example Bazel rules_oci) have failed with `UnsupportedImageLayerDetected` until re-pushed with `docker push`. With rules_oci, gzip each layer archive (`pkg_tar(..., extension = "tar.gz")`): it pushes a plain tar as it is.',
           ],
           context,
         ),

@@ -203,16 +203,16 @@ describe('classify: layer rules', () => {
       verdict: 'deployable',
     },
     {
-      name: 'uncompressed OCI tar -> UNVERIFIED_LAYER_COMPRESSION',
+      name: 'uncompressed OCI tar -> UNCOMPRESSED_LAYER (rules_oci#777)',
       layers: [MediaType.OciLayer],
-      expected: ['UNVERIFIED_LAYER_COMPRESSION'],
-      verdict: 'deployable',
+      expected: ['UNCOMPRESSED_LAYER'],
+      verdict: 'quarantined',
     },
     {
-      name: 'uncompressed Docker tar -> UNVERIFIED_LAYER_COMPRESSION',
+      name: 'uncompressed Docker tar -> UNCOMPRESSED_LAYER (rules_oci#777)',
       layers: [MediaType.DockerLayer],
-      expected: ['UNVERIFIED_LAYER_COMPRESSION'],
-      verdict: 'deployable',
+      expected: ['UNCOMPRESSED_LAYER'],
+      verdict: 'quarantined',
       docker: true,
     },
     {
@@ -229,10 +229,10 @@ describe('classify: layer rules', () => {
       verdict: 'deployable',
     },
     {
-      name: 'non-distributable tar -> NONDISTRIBUTABLE_LAYER and UNVERIFIED_LAYER_COMPRESSION',
+      name: 'non-distributable tar -> NONDISTRIBUTABLE_LAYER and UNCOMPRESSED_LAYER',
       layers: [MediaType.OciLayerNondistributable],
-      expected: ['NONDISTRIBUTABLE_LAYER', 'UNVERIFIED_LAYER_COMPRESSION'],
-      verdict: 'deployable',
+      expected: ['NONDISTRIBUTABLE_LAYER', 'UNCOMPRESSED_LAYER'],
+      verdict: 'quarantined',
     },
     {
       name: 'every gzip type -> nothing',
@@ -268,7 +268,7 @@ describe('classify: layer rules', () => {
         code: 'UNVERIFIED_LAYER_COMPRESSION',
         severity: 'warning',
         status: 'unverified',
-        message: '2 layers are not gzip-compressed (zstd or uncompressed); only gzip is known to deploy',
+        message: '2 layers are zstd-compressed; only gzip is known to deploy',
         details: {
           count: 2,
           layers: [1, 3].map((i) => ({

@@ -57,6 +57,10 @@ const ONE_PER_CODE: Record<ReasonCode, Case> = {
     evidence: () => withConfig(image({ layers: [{ size: 11 * GiB }] })),
     verdict: 'quarantined',
   },
+  UNCOMPRESSED_LAYER: {
+    evidence: () => withConfig(image({ layers: [MediaType.OciLayerGzip, MediaType.OciLayer] })),
+    verdict: 'quarantined',
+  },
   UNVERIFIED_LAYER_COMPRESSION: {
     evidence: () => withConfig(image({ layers: [MediaType.OciLayerZstd] })),
     verdict: 'deployable',
@@ -157,6 +161,7 @@ describe('the rules table', () => {
         'MALFORMED_MANIFEST',
         'DIGEST_MISMATCH',
         'UNVERIFIED_LAYER_COMPRESSION',
+        'UNCOMPRESSED_LAYER',
         'NONDISTRIBUTABLE_LAYER',
         'ARCHITECTURE_UNKNOWN',
         'LARGE_MANIFEST',

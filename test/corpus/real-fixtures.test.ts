@@ -96,14 +96,14 @@ const JUDGED: Readonly<Record<string, Judgement>> = {
     why: 'ocicrypt layers cannot be decrypted by Lambda; the config is not in the corpus, so the platform is unknown',
   },
   'compression/containers-image-ociv1.nondistributable.manifest.json': {
-    verdict: 'deployable',
-    codes: ['NONDISTRIBUTABLE_LAYER', 'UNVERIFIED_LAYER_COMPRESSION', 'ARCHITECTURE_UNKNOWN'],
-    why: 'non-distributable and uncompressed layers are undocumented for Lambda: warnings, not errors (strict quarantines)',
+    verdict: 'quarantined',
+    codes: ['NONDISTRIBUTABLE_LAYER', 'UNCOMPRESSED_LAYER', 'ARCHITECTURE_UNKNOWN'],
+    why: 'its non-distributable layer is a plain tar: uncompressed layers have failed at function creation (rules_oci#777)',
   },
   'compression/containers-image-ociv1.uncompressed.manifest.json': {
-    verdict: 'deployable',
-    codes: ['UNVERIFIED_LAYER_COMPRESSION', 'ARCHITECTURE_UNKNOWN'],
-    why: 'uncompressed tar layers are valid OCI but unverified for Lambda: a warning',
+    verdict: 'quarantined',
+    codes: ['UNCOMPRESSED_LAYER', 'ARCHITECTURE_UNKNOWN'],
+    why: 'uncompressed tar layers are valid OCI, but Lambda has refused them (rules_oci#777, #645): an error from practice',
   },
   'compression/containers-image-ociv1.zstd.manifest.json': {
     verdict: 'deployable',
@@ -111,9 +111,9 @@ const JUDGED: Readonly<Record<string, Judgement>> = {
     why: 'no source confirms or denies zstd on Lambda (facts 1.5): a warning, quarantined only under --strict',
   },
   'compression/containers-image-v2s2.uncompressed.manifest.json': {
-    verdict: 'deployable',
-    codes: ['UNVERIFIED_LAYER_COMPRESSION', 'ARCHITECTURE_UNKNOWN'],
-    why: 'Docker uncompressed rootfs layers: unverified for Lambda, a warning',
+    verdict: 'quarantined',
+    codes: ['UNCOMPRESSED_LAYER', 'ARCHITECTURE_UNKNOWN'],
+    why: 'Docker uncompressed rootfs layers: Lambda has refused uncompressed layers (rules_oci#777): an error from practice',
   },
   'compression/stargz-estargz-layer-descriptor-example.json': {
     verdict: 'quarantined',
@@ -222,7 +222,7 @@ const JUDGED: Readonly<Record<string, Judgement>> = {
   },
   'windows-foreign/containers-image-schema2-all-media-types.json': {
     verdict: 'quarantined',
-    codes: ['FOREIGN_LAYER', 'UNVERIFIED_LAYER_COMPRESSION', 'DIGEST_MISMATCH'],
+    codes: ['FOREIGN_LAYER', 'UNCOMPRESSED_LAYER', 'DIGEST_MISMATCH'],
     why: 'foreign layers live outside ECR; and the config found by digest is 5940 bytes where the manifest says 4651',
   },
   'windows-foreign/containers-image-v2s2-foreign-gzip-layer.json': {
@@ -235,8 +235,8 @@ const JUDGED: Readonly<Record<string, Judgement>> = {
 /** Expected verdicts we accept, with a caveat we assert as well. */
 const CAVEATS: Readonly<Record<string, { readonly codes: readonly ReasonCode[]; readonly why: string }>> = {
   'single-manifest/buildx-oci-manifest-amd64-0f90b7af6b2fef777963e3e1ca4fd66f378af93f5fe46304886943a4c0c7a46b.json': {
-    codes: ['UNVERIFIED_LAYER_COMPRESSION'],
-    why: 'deployable as expected, but its uncompressed tar layer is unverified for Lambda: a warning (strict quarantines)',
+    codes: ['UNCOMPRESSED_LAYER'],
+    why: 'quarantined (see OVERRIDES): its uncompressed tar layer is refused by Lambda in practice',
   },
   'single-manifest/containers-image-v2s2.manifest.json': {
     codes: ['ARCHITECTURE_UNKNOWN'],
@@ -248,8 +248,13 @@ const CAVEATS: Readonly<Record<string, { readonly codes: readonly ReasonCode[]; 
   },
 };
 
-/** Expected verdicts we disagree with: file → what we assert instead, and why. None for this corpus. */
-const OVERRIDES: Readonly<Record<string, { readonly verdict: VerdictName; readonly why: string }>> = {};
+/** Expected verdicts we disagree with: file → what we assert instead, and why. */
+const OVERRIDES: Readonly<Record<string, { readonly verdict: VerdictName; readonly why: string }>> = {
+  'single-manifest/buildx-oci-manifest-amd64-0f90b7af6b2fef777963e3e1ca4fd66f378af93f5fe46304886943a4c0c7a46b.json': {
+    verdict: 'quarantined',
+    why: 'its single layer is an uncompressed tar; Lambda has refused such layers (rules_oci#777, #645), so the guard quarantines it (UNCOMPRESSED_LAYER, practice)',
+  },
+};
 
 interface Row {
   readonly file: string;
@@ -459,8 +464,10 @@ describe('the real corpus', () => {
     // Act
     const verdict = classify({ subject: bytes, manifests: pool, blobs: pool }, { architectures: ['x86_64'] });
 
-    // Assess
-    expect(verdict.deployableChild?.platform).toMatchObject({ lambdaArchitecture: 'x86_64' });
+    // Assess: its children's layers are uncompressed tar (UNCOMPRESSED_LAYER), so none is offered;
+    // the provenance of the first runnable-by-platform child is still read
+    expect(verdict.deployableChild).toBeNull();
+    expect(verdict.index?.entries.some((entry) => entry.errors.includes('UNCOMPRESSED_LAYER'))).toBe(true);
     expect(verdict.provenance).toMatchObject({ predicateType: 'https://slsa.dev/provenance/v0.2', mode: 'min' });
   });
 });

@@ -146,7 +146,7 @@ const STORIES: readonly Story[] = [
     verdict: 'deployable',
     firstTools: [],
     summary: /Lambda can deploy it; 1 warning to review$/,
-    why: ['Warning: Layers that are not gzip (UNVERIFIED_LAYER_COMPRESSION, unverified)'],
+    why: ['Warning: zstd layers (UNVERIFIED_LAYER_COMPRESSION, unverified)'],
   },
   {
     name: 'zstd layers in strict mode',
@@ -155,8 +155,8 @@ const STORIES: readonly Story[] = [
     context: subjectContext('orders-api', 'zstd'),
     verdict: 'quarantined',
     firstTools: ['docker-buildx', 'github-actions', 'registry-copy'],
-    summary: /is quarantined in strict mode: 1 layer is not gzip-compressed/,
-    why: ['Warning: Layers that are not gzip (UNVERIFIED_LAYER_COMPRESSION, unverified)'],
+    summary: /is quarantined in strict mode: 1 layer is zstd-compressed/,
+    why: ['Warning: zstd layers (UNVERIFIED_LAYER_COMPRESSION, unverified)'],
   },
   {
     name: 'schema 1 manifest',
