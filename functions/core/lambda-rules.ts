@@ -138,7 +138,8 @@ const RULES_OCI_777: Source = {
   url: 'https://github.com/bazel-contrib/rules_oci/issues/777',
 };
 const RULES_OCI_IMAGE_SH: Source = {
-  title: 'rules_oci oci/private/image.sh and descriptor.sh: a layer is pushed as application/vnd.oci.image.layer.v1.tar unless its bytes start with gzip or zstd magic',
+  title:
+    'rules_oci oci/private/image.sh and descriptor.sh: a layer is pushed as application/vnd.oci.image.layer.v1.tar unless its bytes start with gzip or zstd magic',
   url: 'https://github.com/bazel-contrib/rules_oci/blob/main/oci/private/image.sh',
 };
 const RULES_OCI_645: Source = {
