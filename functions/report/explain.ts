@@ -16,6 +16,7 @@ import type {
   TagOutcome,
   TreeLine,
 } from './explanation.js';
+import { FACTS } from './facts.js';
 import { codeSafe, inertText, truncateText } from './plain-text.js';
 import { afterFixNotes, type RemedyContext, remediesFor } from './remedies.js';
 import { type TreeNode, treeOf } from './tree.js';
@@ -195,7 +196,7 @@ const indexParagraphs = (shape: IndexShape): Paragraph[] => {
     paragraphs.push(
       {
         title: 'What a provenance attestation is',
-        body: 'BuildKit records how an image was built (when, on which builder, from which source and Dockerfile) as an SLSA provenance attestation, an in-toto statement. It does so by default in docker buildx 0.10+, docker/build-push-action 3.3+, and plain `docker build` on Docker Engine 29 or Docker Desktop 4.34+ with the containerd image store.',
+        body: `BuildKit records how an image was built (when, on which builder, from which source and Dockerfile) as an SLSA provenance attestation, an in-toto statement. It does so by default since ${FACTS.buildkitProvenanceDefault.value}: in ${FACTS.buildxProvenanceDefault.value}+, ${FACTS.buildPushActionProvenanceDefault.value}, and plain \`docker build\` with the containerd image store (the default on ${FACTS.containerdStoreDefault.value}).`,
       },
       {
         title: 'Why it turns the tag into an index',

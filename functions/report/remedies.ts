@@ -11,7 +11,10 @@ import { assertNever } from '../core/assert-never.js';
 import type { RemedyTopic } from '../core/lambda-rules.js';
 import type { LambdaArchitecture } from '../core/platform.js';
 import type { BuildTool, Fix } from './explanation.js';
+import { FACTS } from './facts.js';
 import { codeSafe } from './plain-text.js';
+
+const f = FACTS;
 
 /** What the fixes are written for. Raw values: the catalogue quotes them itself. */
 export interface RemedyContext {
@@ -87,8 +90,10 @@ const fix = (tool: BuildTool, parts: Omit<Fix, 'tool' | 'matched'>, context: Rem
   matched: context.matched.includes(tool),
 });
 
-const SINGULAR_WARNING =
-  'The variable is `BUILDX_NO_DEFAULT_ATTESTATIONS` (plural): the singular `BUILDX_NO_DEFAULT_ATTESTATION` is silently ignored, and passing either (or `provenance=false`) as a `--build-arg` does nothing, because build args reach the Dockerfile, not BuildKit.';
+const NO_ATTESTATIONS = f.noDefaultAttestationsVariable.value;
+const NO_ATTESTATIONS_FLAGS = `${f.provenanceFlag.value} ${f.sbomFlag.value}`;
+
+const SINGULAR_WARNING = `The variable is \`${NO_ATTESTATIONS}\` (plural): the singular \`${NO_ATTESTATIONS.slice(0, -1)}\` is silently ignored, and passing either (or \`provenance=false\`) as a \`--build-arg\` does nothing, because build args reach the Dockerfile, not BuildKit.`;
 
 const buildx = (names: Names, context: RemedyContext): Fix =>
   fix(
@@ -96,7 +101,7 @@ const buildx = (names: Names, context: RemedyContext): Fix =>
     {
       title: 'docker buildx build / docker build',
       steps: [
-        'Build without attestations: add `--provenance=false --sbom=false` to the build command.',
+        `Build without attestations: add \`${NO_ATTESTATIONS_FLAGS}\` to the build command.`,
         `Build a single platform: \`--platform\` with one value, ${names.platformWords}.`,
         'Push the new image and point the function at it.',
       ],
@@ -109,8 +114,7 @@ const buildx = (names: Names, context: RemedyContext): Fix =>
           '  -t "$IMAGE" --push .',
         ].join('\n'),
       },
-      caveat:
-        '`--provenance=false` is a flag of the build command; `--build-arg provenance=false` only sets a Dockerfile ARG and changes nothing.',
+      caveat: `\`${f.provenanceFlag.value}\` is a flag of the build command; \`--build-arg provenance=false\` only sets a Dockerfile ARG and changes nothing.`,
     },
     context,
   );
@@ -121,13 +125,13 @@ const composeBake = (context: RemedyContext): Fix =>
     {
       title: 'docker compose build / docker buildx bake',
       steps: [
-        'Set `BUILDX_NO_DEFAULT_ATTESTATIONS=1` in the environment of the build command (the shell, or the CI job `env`).',
-        'Rebuild and push; compose users on the containerd image store should rely on the variable, because `build.provenance: false` was ignored there until a 2026 compose fix.',
+        `Set \`${NO_ATTESTATIONS}=1\` in the environment of the build command (the shell, or the CI job \`env\`).`,
+        `Rebuild and push; compose users on the containerd image store should rely on the variable, because \`build.provenance: false\` was ignored there until ${f.composeProvenanceFix.value}.`,
       ],
       snippet: {
         language: 'sh',
         code: [
-          'export BUILDX_NO_DEFAULT_ATTESTATIONS=1   # plural, exact spelling',
+          `export ${NO_ATTESTATIONS}=1   # plural, exact spelling`,
           'docker compose build && docker compose push',
           '# or: docker buildx bake --push',
         ].join('\n'),
@@ -145,7 +149,7 @@ const githubActions = (names: Names, context: RemedyContext): Fix =>
       steps: [
         'Set the inputs `provenance: false` and `sbom: false` on the `docker/build-push-action` step.',
         `Build one platform: \`platforms\` with a single value, ${names.platformWords}.`,
-        'If the job runs plain `docker build` and `docker push` instead, see the Docker Engine 29 fix: GitHub-hosted runners use Engine 29 since February 2026.',
+        `If the job runs plain \`docker build\` and \`docker push\` instead, see the Docker Engine 29 fix: GitHub-hosted Ubuntu runners had Engine 29 ${f.githubRunnersEngine29.value}, and the Windows images and the ubuntu-26.04 preview have it now.`,
       ],
       snippet: {
         language: 'yaml',
@@ -160,8 +164,7 @@ const githubActions = (names: Names, context: RemedyContext): Fix =>
           '    sbom: false',
         ].join('\n'),
       },
-      caveat:
-        'The action turned provenance on by default in v3.3.0, off again in v3.3.1 and back on in v4: set the inputs explicitly rather than relying on a version.',
+      caveat: `Provenance is on by default in ${f.buildPushActionProvenanceDefault.value} (v3.3.1 had it off): set the inputs explicitly rather than relying on a version.`,
     },
     context,
   );
@@ -172,9 +175,9 @@ const engine29 = (names: Names, context: RemedyContext): Fix =>
     {
       title: 'Docker Engine 29 / Docker Desktop (containerd image store)',
       steps: [
-        'With the containerd image store (the default on Docker Engine 29 and on clean Docker Desktop 4.34+ installs), plain `docker build` adds a provenance attestation and `docker push` sends an image index.',
+        `With the containerd image store (the default on ${f.containerdStoreDefault.value}), plain \`docker build\` adds a provenance attestation and \`docker push\` sends an image index.`,
         `Push one platform only: \`docker push --platform ${names.known ? names.platform : '<platform>'} <image>\` sends the single image manifest.`,
-        'Or build without attestations: `docker build --provenance=false --sbom=false`.',
+        `Or build without attestations: \`docker build ${NO_ATTESTATIONS_FLAGS}\`.`,
       ],
       snippet: {
         language: 'sh',
@@ -185,8 +188,7 @@ const engine29 = (names: Names, context: RemedyContext): Fix =>
           `docker push --platform ${platformArg(names)} "$IMAGE"`,
         ].join('\n'),
       },
-      caveat:
-        'Nothing changed in your repository? GitHub-hosted runners moved to Docker Engine 29 on 9-12 February 2026, and local upgrades switch stores too.',
+      caveat: `Nothing changed in your repository? GitHub-hosted Ubuntu runners had Docker Engine 29 ${f.githubRunnersEngine29.value}, Windows runners have it since, and a fresh Engine 29 install uses the containerd store (an upgraded one keeps its store).`,
     },
     context,
   );
@@ -200,7 +202,7 @@ const cdk = (context: RemedyContext): Fix => {
     {
       title: 'AWS CDK (DockerImageFunction / DockerImageAsset)',
       steps: [
-        'Upgrade the CDK CLI (`aws-cdk`): since February 2025 its asset publisher builds with `BUILDX_NO_DEFAULT_ATTESTATIONS=1`. With an older CLI, run `BUILDX_NO_DEFAULT_ATTESTATIONS=1 cdk deploy`.',
+        `Upgrade the CDK CLI (\`aws-cdk\`): since ${f.cdkAssetsNoAttestations.value} its asset publisher builds with \`${NO_ATTESTATIONS}=1\`. With an older CLI, run \`${NO_ATTESTATIONS}=1 cdk deploy\`.`,
         'Force a new asset: when the Dockerfile and build context are unchanged the asset hash is the same, CDK does not push again and the bad image stays. Change the Dockerfile or set `extraHash` on the asset once.',
         `Pin the platform to the function: \`platform: Platform.${platform}\` on the asset with \`architecture: Architecture.${architecture}\` on the function.`,
       ],
@@ -234,7 +236,7 @@ const sam = (context: RemedyContext): Fix =>
     {
       title: 'AWS SAM CLI',
       steps: [
-        'Build with `sam build --use-buildkit` (SAM CLI 1.156.0 or later): it runs `docker buildx build` with `--provenance=false --sbom=false`.',
+        `Build with \`sam build --use-buildkit\` (${f.samUseBuildkit.value} or later): it runs \`docker buildx build\` with \`${NO_ATTESTATIONS_FLAGS}\`.`,
         "Or build and push the image yourself with the docker buildx flags and set the function's `ImageUri` to it.",
       ],
       snippet: { language: 'sh', code: ['sam build --use-buildkit', 'sam deploy'].join('\n') },
@@ -250,7 +252,7 @@ const serverless = (context: RemedyContext): Fix =>
     {
       title: 'Serverless Framework',
       steps: [
-        'Use Serverless Framework v4.4.17 or later and set `provenance: false` on the image under `provider.ecr.images.<name>`.',
+        `Use ${f.serverlessProvenance.value} or later and set \`provenance: false\` on the image under \`provider.ecr.images.<name>\`.`,
         'Deploy again so a new image is pushed.',
       ],
       snippet: {
@@ -264,8 +266,7 @@ const serverless = (context: RemedyContext): Fix =>
           '        provenance: false',
         ].join('\n'),
       },
-      caveat:
-        'Older versions have no such option: set `BUILDX_NO_DEFAULT_ATTESTATIONS=1` (plural) in the environment of `serverless deploy`.',
+      caveat: `Older versions have no such option: set \`${NO_ATTESTATIONS}=1\` (plural) in the environment of \`serverless deploy\`.`,
     },
     context,
   );
@@ -276,8 +277,8 @@ const terraform = (names: Names, context: RemedyContext): Fix =>
     {
       title: 'Terraform: kreuzwerker/docker provider (docker_image)',
       steps: [
-        'Upgrade the kreuzwerker/docker provider to a release with the `provenance` and `sbom` build options (added January 2026).',
-        'Set `provenance = false` and `sbom = false` in the `build` block of `docker_image`, with one `platform`.',
+        `Upgrade the kreuzwerker/docker provider to ${f.kreuzwerkerProvenance.value} or later, which has the \`provenance\` and \`sbom\` build options.`,
+        'Set `provenance = false` and `sbom = false` in the `build` block of `docker_image`, with one `platform`; they take effect with a buildx builder.',
       ],
       snippet: {
         language: 'hcl',
@@ -324,7 +325,7 @@ const registryCopy = (names: Names, context: RemedyContext): Fix | null => {
           '# or: oras copy "$SRC" "$DST"',
         ].join('\n'),
       },
-      caveat: '`docker buildx imagetools create` is not a copy: it wraps its source in a new index again.',
+      caveat: `\`docker buildx imagetools create\` wraps its source in a new index again, unless given \`${f.imagetoolsPreferIndex.value}\` with the single image manifest as its source.`,
     },
     context,
   );
@@ -344,7 +345,7 @@ const changeArchitecture = (names: Names, context: RemedyContext): Fix[] => {
         steps: [
           `Rebuild the image for ${rebuildFor} with \`--platform\` (one value) and \`--provenance=false --sbom=false\`.`,
           `Or switch the function to ${switchTo}: \`aws lambda update-function-code --function-name <function> --image-uri <image> --architectures ${image ?? '<architecture>'}\`.`,
-          'Lambda does not compare architectures at deploy time: a mismatched image deploys, then fails at start with `exec format error` (`Runtime.InvalidEntrypoint`).',
+          `Lambda does not compare architectures at deploy time: a mismatched image deploys, then fails at start with ${f.architectureMismatchAtStart.value} (reported in practice).`,
         ],
         snippet: {
           language: 'sh',
@@ -468,7 +469,7 @@ export const remediesFor = (topic: RemedyTopic, context: RemedyContext): Fix[] =
           'Push the image manifest, not an index',
           [
             'Build with `--provenance=false --sbom=false` and push the image directly.',
-            'Do not re-tag with `docker buildx imagetools create` or a SOCI v2 conversion: both wrap the image in a new index.',
+            `Do not re-tag with \`docker buildx imagetools create\` (without \`${f.imagetoolsPreferIndex.value}\`) or a SOCI v2 conversion: both wrap the image in a new index.`,
           ],
           context,
         ),
@@ -553,7 +554,7 @@ export const remediesFor = (topic: RemedyTopic, context: RemedyContext): Fix[] =
           'Recompress with skopeo',
           [
             'Copy the image with `skopeo copy --dest-compress-format gzip` to a new tag and let the guard check the copy.',
-            'Images pushed by tools other than Docker (for example Bazel rules_oci) have failed with `UnsupportedImageLayerDetected` until re-pushed with `docker push`. With rules_oci, gzip each layer archive (`pkg_tar(..., extension = "tar.gz")`): it pushes a plain tar as it is.',
+            `Images pushed by tools other than Docker (for example Bazel rules_oci) have failed with ${f.unsupportedLayerReports.value} until re-pushed with \`docker push\`. With rules_oci, gzip each layer archive (\`pkg_tar(..., extension = "tar.gz")\`): it pushes a plain tar as it is.`,
           ],
           context,
         ),
@@ -609,7 +610,7 @@ export const remediesFor = (topic: RemedyTopic, context: RemedyContext): Fix[] =
       return [
         single(
           'docker-buildx',
-          'Make the image smaller than 10 GB uncompressed',
+          `Make the image smaller than ${f.lambdaMaxImageSize.value} uncompressed`,
           [
             'Use a multi-stage build so build tools stay out of the final image, start from a slimmer base, and keep large data or models in S3 or EFS rather than in the image.',
           ],
@@ -633,7 +634,7 @@ export const remediesFor = (topic: RemedyTopic, context: RemedyContext): Fix[] =
           'docker-buildx',
           'Fewer layers and annotations',
           [
-            'Lambda advises manifests under 25,400 bytes: merge `RUN` steps, use a multi-stage build, and drop large annotations.',
+            `Lambda advises manifests under ${f.lambdaManifestAdvice.value}: merge \`RUN\` steps, use a multi-stage build, and drop large annotations.`,
           ],
           context,
         ),
@@ -660,5 +661,5 @@ export const remediesFor = (topic: RemedyTopic, context: RemedyContext): Fix[] =
  */
 export const afterFixNotes = (imageUri: string | null): string[] => [
   `Lambda resolves a tag to a digest when a function is created or updated: pushing a fixed image under the same tag changes nothing until you update the function (\`aws lambda update-function-code --function-name <function> --image-uri ${codeSafe(imageUri ?? '<image>')}\`) or redeploy.`,
-  'Functions already stuck in `InvalidImage` (state `Failed`) need that update after the fix; if the API refuses it, saving the function once in the console has unstuck it for others.',
+  `Functions already stuck in \`InvalidImage\` (state \`Failed\`) need that update after the fix; if the API refuses it, ${f.consoleSaveUnstuck.value} unstuck it in one report.`,
 ];

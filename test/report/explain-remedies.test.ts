@@ -56,10 +56,26 @@ describe('remediesFor: the attestation-index catalogue', () => {
         'docker buildx bake --push',
       ],
     },
-    { tool: 'github-actions', must: ['provenance: false', 'sbom: false', 'platforms: linux/arm64', 'docker/build-push-action'] },
+    {
+      tool: 'github-actions',
+      must: [
+        'provenance: false',
+        'sbom: false',
+        'platforms: linux/arm64',
+        'docker/build-push-action',
+        '3.3.0 and 4+ (v3.3.1 had it off)',
+      ],
+    },
     {
       tool: 'docker-engine-29',
-      must: ['docker push --platform linux/arm64 "$IMAGE"', 'containerd image store', 'February 2026'],
+      must: [
+        'docker push --platform linux/arm64 "$IMAGE"',
+        'containerd image store',
+        // Corrected: the runners were rolled back to Docker 28; only fresh Engine 29 installs switch stores.
+        'from 9 to 20 February 2026',
+        'fresh Docker Engine 29 installs',
+        'an upgraded one keeps its store',
+      ],
     },
     {
       tool: 'cdk',
@@ -74,7 +90,12 @@ describe('remediesFor: the attestation-index catalogue', () => {
     { tool: 'serverless', must: ['v4.4.17', 'provider.ecr.images.<name>', 'provenance: false'] },
     {
       tool: 'terraform',
-      must: ['provenance = false', 'sbom       = false', /`build_args = \{ provenance = "false" \}` only sets a Dockerfile ARG/],
+      must: [
+        'provenance = false',
+        'sbom       = false',
+        'v4.3.0 (May 2026) or later',
+        /`build_args = \{ provenance = "false" \}` only sets a Dockerfile ARG/,
+      ],
     },
     {
       tool: 'registry-copy',
@@ -83,7 +104,7 @@ describe('remediesFor: the attestation-index catalogue', () => {
         'crane copy "$SRC" "$DST"',
         'skopeo copy --preserve-digests',
         'oras copy',
-        /`docker buildx imagetools create` is not a copy: it wraps its source in a new index again/,
+        /`docker buildx imagetools create` wraps its source in a new index again, unless given `--prefer-index=false`/,
       ],
     },
   ])('$tool states the facts', ({ tool, must }) => {
