@@ -21,6 +21,11 @@ export interface Fact {
 
 const fact = (row: Fact): Fact => row;
 
+const LAMBDA_IMAGES: Source = {
+  title: 'Lambda: Create a function using a container image',
+  url: 'https://docs.aws.amazon.com/lambda/latest/dg/images-create.html',
+};
+
 export const FACTS = {
   buildkitProvenanceDefault: fact({
     value: 'BuildKit 0.11',
@@ -134,19 +139,13 @@ export const FACTS = {
   lambdaMaxImageSize: fact({
     value: '10 GB',
     statement: 'Lambda supports a maximum uncompressed image size of 10 GB, including all layers.',
-    source: {
-      title: 'Lambda: Create a function using a container image',
-      url: 'https://docs.aws.amazon.com/lambda/latest/dg/images-create.html',
-    },
+    source: LAMBDA_IMAGES,
     status: 'confirmed',
   }),
   lambdaManifestAdvice: fact({
     value: '25,400 bytes',
     statement: 'For optimal performance Lambda advises keeping the image manifest under 25,400 bytes.',
-    source: {
-      title: 'Lambda: Create a function using a container image',
-      url: 'https://docs.aws.amazon.com/lambda/latest/dg/images-create.html',
-    },
+    source: LAMBDA_IMAGES,
     status: 'confirmed',
   }),
   architectureMismatchAtStart: fact({
