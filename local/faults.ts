@@ -8,11 +8,15 @@ import { createTokenBucket, type TokenBucket } from './token-bucket.js';
  * - `error`: a 5xx (`ServerException`, `InternalError`, or a bare 5xx for blobs and Slack);
  * - `timeout`: never answer; the client gives up;
  * - `reset`: destroy the connection without an answer;
- * - `truncate`: announce the full `Content-Length`, send fewer bytes, then close.
+ * - `truncate`: announce the full `Content-Length`, send fewer bytes, then close;
+ * - `denied`: the service's permanent access refusal (ECR `AccessDeniedException`, SNS
+ *   `AuthorizationError` 403, S3 `AccessDenied` 403, Slack 403 `invalid_token`);
+ * - `kms`: the key behind the resource is disabled (ECR `KmsException`, SNS `KMSDisabledException`,
+ *   Secrets Manager `DecryptionFailure`; elsewhere the same as `denied`).
  */
-export type FaultKind = 'latency' | 'throttle' | 'error' | 'timeout' | 'reset' | 'truncate';
+export type FaultKind = 'latency' | 'throttle' | 'error' | 'timeout' | 'reset' | 'truncate' | 'denied' | 'kms';
 
-const KINDS: readonly FaultKind[] = ['latency', 'throttle', 'error', 'timeout', 'reset', 'truncate'];
+const KINDS: readonly FaultKind[] = ['latency', 'throttle', 'error', 'timeout', 'reset', 'truncate', 'denied', 'kms'];
 
 /**
  * One fault rule. `operation` names calls as `service:Operation` (`ecr:PutImage`, `sns:Publish`,

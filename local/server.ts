@@ -341,7 +341,7 @@ export const startLocalEndpoint = async (options: LocalEndpointOptions = {}): Pr
       finish(null, null, 'timeout');
       return;
     }
-    if (failure?.kind === 'throttle' || failure?.kind === 'error') {
+    if (failure?.kind === 'throttle' || failure?.kind === 'error' || failure?.kind === 'denied' || failure?.kind === 'kms') {
       const reply = faultReply(route, failure, requestId);
       writeReply(response, reply);
       finish(reply.status, reply.errorCode, failure.kind);

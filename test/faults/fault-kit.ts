@@ -6,7 +6,7 @@
 import type { FaultRule } from '../../local/faults.js';
 import type { GuardStackOptions } from '../../local/guard-stack.js';
 import type { LocalEndpoint } from '../../local/server.js';
-import { type GuardHarness, REPOSITORY, startGuard } from '../support/guard-harness.js';
+import { type GuardHarness, pushEventFor, REPOSITORY, startGuard } from '../support/guard-harness.js';
 
 /** The guard (arm64 functions) on a local stack; Lambda retries after 20 and 40 ms and times out after 20 s. */
 export const startFaultHarness = (options: GuardStackOptions = {}): Promise<GuardHarness> =>
@@ -49,3 +49,27 @@ export const publishedMessages = (endpoint: LocalEndpoint): { eventId: string; v
 /** Calls the endpoint answered with an injected failure (not mere latency). */
 export const injectedFaults = (endpoint: LocalEndpoint): number =>
   endpoint.calls.list().filter((call) => call.fault !== null && call.fault !== 'latency').length;
+
+/**
+ * What people received about one push: every SNS delivery (protocol, subject, message) and every
+ * accepted Slack payload, with the event's id and time (which differ between runs) blanked, as a
+ * set (a Publish retried after a lost answer is a second copy of the same content).
+ */
+export const notificationContent = (harness: GuardHarness, tag: string): string[] => {
+  const event = pushEventFor(harness.guard, tag);
+  const scrub = (text: string): string => text.replaceAll(event.id, '<event-id>').replaceAll(event.time, '<event-time>');
+  const sns = harness.endpoint.deliveries.list().map((delivery) => {
+    // Email deliveries are the message text itself; SQS and HTTPS ones carry the SNS JSON envelope.
+    const envelope =
+      delivery.raw || !delivery.body.startsWith('{')
+        ? null
+        : (JSON.parse(delivery.body) as { Message?: string; Subject?: string });
+    const message = envelope?.Message ?? delivery.body;
+    return scrub(JSON.stringify([delivery.protocol, delivery.subject ?? envelope?.Subject ?? null, message]));
+  });
+  const slack = harness.endpoint.slack
+    .list()
+    .filter((post) => post.status === 200)
+    .map((post) => scrub(JSON.stringify(['slack', post.payload])));
+  return [...new Set([...sns, ...slack])].sort();
+};

@@ -10,7 +10,7 @@ import { seedCase } from '../../fixtures/oci-fixtures.js';
 import { pushSeed } from '../../fixtures/push-fixture.js';
 import type { FaultKind } from '../../local/faults.js';
 import { pushEventFor, REPOSITORY } from '../support/guard-harness.js';
-import { armOnPush, injectedFaults, publishedMessages, startFaultHarness, tagsIn } from './fault-kit.js';
+import { armOnPush, injectedFaults, notificationContent, publishedMessages, startFaultHarness, tagsIn } from './fault-kit.js';
 import { createTally, reportTally } from './suite-tally.js';
 
 const tally = createTally();
@@ -39,6 +39,23 @@ const FAULTS: readonly Exclude<FaultKind, 'latency'>[] = ['throttle', 'error', '
 const CASES = SITES.flatMap((site) =>
   FAULTS.flatMap((kind) => [...new Set([1, site.attemptsPerInvocation])].map((times) => ({ ...site, kind, times }))),
 );
+
+/** The seed story without any fault: the notifications every faulted run must reproduce. */
+let baseline: Promise<{ content: string[]; tags: Record<string, string> }> | undefined;
+const faultFree = () => {
+  baseline ??= (async () => {
+    const seed = seedCase({ architecture: 'arm64' });
+    const harness = await startFaultHarness({ maxAttempts: MAX_ATTEMPTS, requestTimeoutMs: REQUEST_TIMEOUT_MS });
+    try {
+      await pushSeed(harness.ecr, seed, { repository: REPOSITORY, tag: 'v7' });
+      await harness.guard.stack.idle();
+      return { content: notificationContent(harness, 'v7'), tags: tagsIn(harness.endpoint) };
+    } finally {
+      await harness.close();
+    }
+  })();
+  return baseline;
+};
 
 describe('fault matrix: the seed push survives every fault at every call site', () => {
   // Each case has its own endpoint and guard: they run side by side, so SDK back-off sleeps overlap.
@@ -90,6 +107,62 @@ describe('fault matrix: the seed push survives every fault at every call site', 
       const posted = harness.endpoint.slack.list().filter((post) => post.status === 200);
       if (operation === 'slack:PostMessage') expect(posted.length).toBeLessThanOrEqual(1);
       else expect(posted).toHaveLength(1);
+
+      // Assess: what people read is what a fault-free run tells them, word for word (Slack aside
+      // when Slack itself was faulted and gave up)
+      const expected = await faultFree();
+      const content = notificationContent(harness, 'v7');
+      const withoutSlack = (items: readonly string[]) => items.filter((item) => !item.startsWith('["slack"'));
+      if (operation === 'slack:PostMessage' && posted.length === 0) expect(content).toStrictEqual(withoutSlack(expected.content));
+      else expect(content).toStrictEqual(expected.content);
+    } finally {
+      stop();
+      await harness.close();
+    }
+  });
+});
+
+/** Refusals no retry can change: access denied and a disabled KMS key, for as long as the run lasts. */
+const PERMANENT = (['denied', 'kms'] as const).flatMap((kind) => [
+  { site: 'BatchGetImage', operation: 'ecr:BatchGetImage', kind, code: kind === 'denied' ? 'ACCESS_DENIED' : 'KMS' },
+  { site: 'PutImage', operation: 'ecr:PutImage', kind, code: kind === 'denied' ? 'ACCESS_DENIED' : 'KMS' },
+]);
+
+describe('fault matrix: permanent refusals are reported once, never retried', () => {
+  it.concurrent.for(PERMANENT)('$site x $kind', async ({ site, operation, kind, code }, { expect }) => {
+    // Prepare
+    const seed = seedCase({ architecture: 'arm64' });
+    const harness = await startFaultHarness({ maxAttempts: MAX_ATTEMPTS, requestTimeoutMs: REQUEST_TIMEOUT_MS });
+    const stop = armOnPush(harness, 'v7', { operation, kind });
+    try {
+      // Act
+      await pushSeed(harness.ecr, seed, { repository: REPOSITORY, tag: 'v7' });
+      await harness.guard.stack.idle();
+
+      // Assess: one invocation, completed (a retry could not help), nothing in the failure queue
+      tally.scenarios += 1;
+      tally.faultsInjected += injectedFaults(harness.endpoint);
+      expect(harness.runtime.failures).toEqual([]);
+      expect(harness.runtime.stats()).toMatchObject({ retries: 0 });
+      const v7 = pushEventFor(harness.guard, 'v7').id;
+      expect(tagsIn(harness.endpoint)).toEqual({ v7: seed.index.digest });
+      const logs = harness.guard.logs.map((line) => JSON.parse(line) as Record<string, unknown>);
+      if (site === 'PutImage') {
+        // The verdict went out before the tags, word for word as in a fault-free run; each refused
+        // tag write is logged with its code.
+        expect(publishedMessages(harness.endpoint)).toStrictEqual([{ eventId: v7, type: 'verdict', verdict: 'quarantined' }]);
+        expect(notificationContent(harness, 'v7')).toStrictEqual((await faultFree()).content);
+        const refused = logs.filter((line) => line.message === 'tag not written');
+        expect(refused.map((line) => line.code)).toStrictEqual([code, code]);
+        expect(logs.find((line) => line.message === 'checked')?.tags).toStrictEqual([
+          { tag: 'v7-deployable', outcome: 'failed' },
+          { tag: 'v7-quarantined', outcome: 'failed' },
+        ]);
+      } else {
+        // Nothing could be read: one failure report naming the refusal instead of a verdict.
+        expect(publishedMessages(harness.endpoint).map((m) => [m.eventId, m.type])).toStrictEqual([[v7, 'error']]);
+        expect(JSON.stringify(notificationContent(harness, 'v7'))).toContain(code);
+      }
     } finally {
       stop();
       await harness.close();
