@@ -49,6 +49,8 @@ export const parseEcrReference = (text: string): EcrReference => {
   if (!REPOSITORY.test(rest))
     throw new UsageError(`"${text}" is neither a local path nor an ECR reference (<repo>:<tag>, <repo>@sha256:…)`);
   if (tag === null && digest === null)
-    throw new UsageError(`"${text}" names a repository but no tag or digest (add :<tag> or @sha256:…)`);
+    throw new UsageError(
+      `${text}: no such file or folder, and as an ECR reference it names a repository but no tag or digest (add :<tag> or @sha256:…)`,
+    );
   return { repository: rest, tag, digest, registryId, region };
 };

@@ -12,6 +12,7 @@ import type { SubjectContext } from '../functions/report/explanation.js';
 import { renderText } from '../functions/report/render-text.js';
 import { toVerdictJson } from '../functions/report/verdict-json.js';
 import { parseEcrReference } from './ecr-reference.js';
+import { requireManifestDocument } from './manifest-document.js';
 import { UsageError } from './usage-error.js';
 
 /** Options of `ecr-lambda-guard inspect`. */
@@ -87,6 +88,7 @@ export const runInspect = async (options: InspectOptions, out: (text: string) =>
     looksLikeLocalPath(options.source) || options.blobsDir !== undefined
       ? await openLocal(options.source, options.blobsDir)
       : await openEcr(options.source);
+  requireManifestDocument(opened.subject.bytes, opened.context.source ?? options.source);
   const { evidence } = await gatherEvidence(opened.source, opened.subject, {
     architectures: options.architectures,
     strict: options.strict,

@@ -65,8 +65,9 @@ export const openManifestFile = async (
   }
   try {
     JSON.parse(utf8.decode(read.bytes));
-  } catch {
-    throw new InputError(`${where} is not JSON, an OCI image layout or an OCI archive`);
+  } catch (error) {
+    const why = error instanceof SyntaxError ? error.message : 'not UTF-8 text';
+    throw new InputError(`${where} is not JSON (${why}), an OCI image layout or an OCI archive`);
   }
 
   const folders = [dirname(file), ...(options.blobsDir === undefined ? [] : [options.blobsDir])];

@@ -91,13 +91,6 @@ const readHead = async (path: string, length: number): Promise<Uint8Array> => {
   }
 };
 
-/** JSON starts with `{` or `[` after optional whitespace and a UTF-8 byte-order mark. */
-const looksLikeJson = (head: Uint8Array): boolean => {
-  let at = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
-  while (at < head.byteLength && [0x20, 0x09, 0x0a, 0x0d].includes(head[at] ?? 0)) at += 1;
-  return head[at] === 0x7b || head[at] === 0x5b;
-};
-
 const withBlobsDir = (layout: OpenedLayout, blobsDir: string | undefined): OpenedLayout => {
   if (blobsDir === undefined) return layout;
   const readBlob = chainBlobReaders([layout.readBlob, blobFolderReader(blobsDir)]);
@@ -175,7 +168,6 @@ export const openLocalSource = async (
     );
   }
   if (!info.isFile()) throw new InputError(`${where} is neither a file nor a folder`);
-  if (info.size === 0) throw new InputError(`${where} is empty`);
 
   // index.json names the layout around it; reading it alone would judge the layout's catalogue.
   if (basename(where) === 'index.json' && existsSync(join(dirname(where), 'oci-layout'))) {
@@ -188,9 +180,11 @@ export const openLocalSource = async (
   } catch (error) {
     throw unreadable(where, error);
   }
-  if (looksLikeJson(head)) return fromManifestFile(where, selector, where, blobsDir);
+  // Judged by what reads back, not by stat: /proc and other pseudo-files report size 0.
+  if (head.byteLength === 0) throw new InputError(`${where} is empty`);
   if (compressionOf(head) !== undefined || looksLikeTarHeader(head)) {
     return fromLayout('OCI archive', await openOciArchive(where, where), selector, where, blobsDir);
   }
-  throw new InputError(`${where} is not JSON, an OCI image layout or an OCI archive`);
+  // Any other file is read as a manifest: its parser names what is wrong (JSON `null` is JSON).
+  return fromManifestFile(where, selector, where, blobsDir);
 };

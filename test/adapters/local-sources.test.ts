@@ -292,7 +292,7 @@ describe('user mistakes are one-line InputErrors', () => {
     ['a digest the layout lacks', `layout@sha256:${'0'.repeat(64)}`, /does not contain sha256:0{64}/],
     ['a malformed digest', 'layout@sha256:xyz', /"sha256:xyz" is not a digest/],
     ['an empty ref', 'layout:', /nothing after ":"/],
-    ['a text file', 'files/notes.txt', /notes\.txt is not JSON, an OCI image layout or an OCI archive$/],
+    ['a text file', 'files/notes.txt', /notes\.txt is not JSON \(Unexpected token .*\), an OCI image layout or an OCI archive$/],
     ['broken JSON', 'files/broken.json', /broken\.json is not JSON/],
     ['an empty file', 'files/empty.json', /empty\.json is empty$/],
     ['a folder of something else', 'empty-folder', /neither an OCI image layout .* nor a skopeo dir/],
