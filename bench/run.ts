@@ -7,6 +7,7 @@
  */
 import { FUNCTION_DEFAULTS } from '../functions/config/function-defaults.js';
 import { useLocalCredentials } from '../local/guard-stack.js';
+import { measureAudit } from './audit.js';
 import { buildArtifacts } from './build-artifacts.js';
 import { fileSizes } from './bundle-size.js';
 import { runBurst } from './burst.js';
@@ -117,6 +118,8 @@ const main = async (): Promise<void> => {
       progress,
     );
 
+    const audit = await measureAudit({}, progress);
+
     const initMs = cold.handler?.medianMs ?? 0;
     const skipMs = burst.skippedMedianMs;
     const cost = [
@@ -225,6 +228,7 @@ const main = async (): Promise<void> => {
         initMs,
         lines: cost,
       },
+      audit,
       benchSeconds: 0,
     };
     result.benchSeconds = round((performance.now() - started) / 1000, 1);
@@ -359,6 +363,18 @@ const main = async (): Promise<void> => {
           target: '',
           status: '',
         })),
+      },
+      {
+        title: `Audit (the built CLI, local endpoint): ${audit.repositories} repositories × ${audit.tagsPerRepository} tags`,
+        rows: [
+          { figure: 'tags checked per second', value: String(audit.tagsPerSecond), target: '', status: '' },
+          {
+            figure: 'calls per tag (minimum the data needs)',
+            value: `${audit.callsPerTag} (${audit.minimumCallsPerTag})`,
+            target: '',
+            status: check(audit.exitCode === 0),
+          },
+        ],
       },
     ];
     process.stdout.write(
