@@ -3,7 +3,7 @@ import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { openLocalSource } from '../functions/adapters/open-local-source.js';
 import { pushToEcr } from '../local/ecr-push.js';
 import { startGuardStack } from '../local/guard-stack.js';
-import { slackPreview } from './slack-preview.js';
+import { displayedMrkdwn, slackPreview } from './slack-preview.js';
 
 const REPOSITORY = 'orders-service';
 
@@ -117,8 +117,9 @@ export const runDemo = async (_args: string[]): Promise<number> => {
           content?: { title?: string; description?: string; nextSteps?: string[] };
         };
         out(rule('AWS Chatbot / Amazon Q Developer (SNS https subscription)'));
-        out(`  ${notification.content?.title ?? ''}\n${indent(notification.content?.description ?? '')}\n`);
-        for (const step of notification.content?.nextSteps ?? []) out(`  • ${step}\n`);
+        // Chatbot relays to Slack, which shows the escaped characters as themselves.
+        out(`  ${notification.content?.title ?? ''}\n${indent(displayedMrkdwn(notification.content?.description ?? ''))}\n`);
+        for (const step of notification.content?.nextSteps ?? []) out(`  • ${displayedMrkdwn(step)}\n`);
       }
       if (sqs !== undefined) {
         const envelope = JSON.parse(sqs.body) as { Message: string; MessageAttributes?: Record<string, { Value: string }> };
