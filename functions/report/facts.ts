@@ -177,8 +177,3 @@ export const FACTS = {
     status: 'confirmed',
   }),
 } as const satisfies Record<string, Fact>;
-
-export type FactId = keyof typeof FACTS;
-
-/** A fact's value. */
-export const factValue = (id: FactId): string => FACTS[id].value;
