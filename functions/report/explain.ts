@@ -1,6 +1,7 @@
 import { assertNever } from '../core/assert-never.js';
 import { shortDigest } from '../core/digest.js';
 import { type ReasonCode, type RemedyTopic, type RuleStatus, ruleFor } from '../core/lambda-rules.js';
+import type { LambdaArchitecture } from '../core/platform.js';
 import { remedyTopicFor } from '../core/reason.js';
 import type { Reason, ReportedPlatform, Verdict } from '../core/verdict.js';
 import { detectBuildTools } from './detect-build-tool.js';
@@ -358,6 +359,46 @@ const builderOf = (verdict: Verdict, tool: BuildTool | null): BuilderSummary | n
 };
 
 /**
+ * The architecture the fixes build for: the function's when it has one; with several targets the
+ * image's own when it is one of them (an arm64 image offered to deploy now is not told to rebuild
+ * for amd64); with none, the image's own only when the image has one architecture (`null` spells
+ * out both choices).
+ */
+const buildArchitecture = (verdict: Verdict, targets: readonly LambdaArchitecture[]): LambdaArchitecture | null => {
+  if (targets.length === 1) return targets[0] ?? null;
+  const runnable = (verdict.index?.entries ?? []).filter((entry) => entry.role === 'runnable');
+  const arches = [...new Set(runnable.flatMap((entry) => entry.platform?.lambdaArchitecture ?? []))];
+  const own =
+    verdict.deployableChild?.platform?.lambdaArchitecture ??
+    verdict.platform?.lambdaArchitecture ??
+    (arches.length === 1 ? (arches[0] ?? null) : null);
+  if (own !== null && (targets.length === 0 || targets.includes(own))) return own;
+  return targets[0] ?? null;
+};
+
+/**
+ * With no function architecture, an index may hold a runnable image for each: name them all, so
+ * the reader deploys the one that matches (only images whose config was read are named).
+ */
+const perArchitectureNotes = (verdict: Verdict, context: SubjectContext): string[] => {
+  if (verdict.verdict !== 'quarantined' || verdict.deployableChild !== null || context.architectures.length > 0) return [];
+  const runnable = (verdict.index?.entries ?? []).filter(
+    (entry) => entry.role === 'runnable' && entry.platform?.from === 'config' && entry.platform.lambdaArchitecture !== null,
+  );
+  const byArch = new Map<string, string>();
+  for (const entry of runnable) {
+    const arch = entry.platform?.lambdaArchitecture;
+    if (arch !== null && arch !== undefined && !byArch.has(arch)) byArch.set(arch, entry.digest);
+  }
+  if (byArch.size < 2) return [];
+  const where = (digest: string) => codeSafe(context.repositoryUri === null ? digest : `${context.repositoryUri}@${digest}`);
+  const list = [...byArch].map(([arch, digest]) => `${arch}: \`${where(digest)}\``).join('; ');
+  return [
+    `No function architecture was given, and the index holds a runnable image for each: ${list}. Deploy the one that matches the function's architecture (or pass \`--arch\`).`,
+  ];
+};
+
+/**
  * Turns a verdict into the story a person needs, as data every renderer shares: a one-line
  * summary, the tree, why Lambda refuses it, what to deploy now, and fixes with the build tool the
  * evidence points at first. Deployable and skipped verdicts get a short story and no fixes.
@@ -388,7 +429,7 @@ export const explain = (verdict: Verdict, context: SubjectContext): Explanation 
     const remedy: RemedyContext = {
       repositoryUri: context.repositoryUri,
       tag: context.tag,
-      architecture: context.architectures[0] ?? verdict.deployableChild?.platform?.lambdaArchitecture ?? imageArchitecture,
+      architecture: buildArchitecture(verdict, context.architectures),
       imageArchitecture,
       childDigest: verdict.deployableChild?.digest ?? null,
       matched,
@@ -404,6 +445,7 @@ export const explain = (verdict: Verdict, context: SubjectContext): Explanation 
     deployNow?.uriByDigest ??
     (context.repositoryUri !== null && context.tag !== null ? `${context.repositoryUri}:${context.tag}` : null);
   const notes = [
+    ...perArchitectureNotes(verdict, context),
     ...historyNotes(context),
     ...(verdict.verdict === 'quarantined' ? afterFixNotes(imageUri) : []),
     ...tagNotes(context.tagging),

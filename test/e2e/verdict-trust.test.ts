@@ -190,3 +190,27 @@ describe('stale, racing and recovered tags', () => {
     }
   });
 });
+
+describe('the seed story with GUARD_TARGET_ARCHITECTURES=x86_64,arm64', () => {
+  it('offers the arm64 image to deploy now and never tells the team to rebuild it for amd64', async () => {
+    // Prepare
+    const seed = seedCase({ architecture: 'arm64' });
+    const { guard, endpoint, ecr, close } = await startGuard({ env: { GUARD_TARGET_ARCHITECTURES: 'x86_64,arm64' } });
+    try {
+      // Act
+      await pushSeed(ecr, seed, { repository: REPOSITORY, tag: 'v7' });
+      await guard.stack.idle();
+
+      // Assess: the deployable tag is on the arm64 image, and every fix keeps its platform
+      expect((await tagsInEcr(ecr))['v7-deployable']).toBe(seed.image.digest);
+      const [sent] = notifications(endpoint);
+      expect(sent?.machine.deployableChild?.digest).toBe(seed.image.digest);
+      for (const text of [sent?.email ?? '', JSON.stringify(sent?.chatbot)]) {
+        expect(text).toContain('linux/arm64');
+        expect(text).not.toContain('linux/amd64');
+      }
+    } finally {
+      await close();
+    }
+  });
+});

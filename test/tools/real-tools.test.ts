@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attestationFor, imageIndex, provenanceStatement } from '../../fixtures/buildkit-attestation.js';
 import { type BlobDescriptor, entryOf } from '../../fixtures/oci-bytes.js';
 import { entryNamed, type LayoutEntry, ociTools, readLayoutIndex } from '../support/oci-tools.js';
-import { inspectJson, REPO_ROOT, shouldSkip } from './tool-support.js';
+import { inspectJson, REPO_ROOT, runCli, shouldSkip } from './tool-support.js';
 
 /**
  * Real images made by Debian's umoci, skopeo and buildah (no Docker engine, no registry: the
@@ -274,5 +274,20 @@ describe.skipIf(skip)('real OCI tools, judged through the CLI', () => {
       ...fromLayout,
       subject: { ...fromLayout.subject, source: '', tag: null },
     });
+  });
+});
+
+describe.skipIf(skip)('multi-architecture indexes without --arch', () => {
+  it('inspect of a two-platform index names a runnable image per architecture and assumes neither', () => {
+    // Act
+    const result = runCli(['inspect', `${at('multi')}:multi`]);
+
+    // Assess
+    expect(result.status).toBe(1);
+    const text = result.stdout.replace(/\s+/g, ' ').replaceAll('`', '');
+    expect(text).toContain(`x86_64: ${built.amd64}`);
+    expect(text).toContain(`arm64: ${built.arm64}`);
+    // The fix spells out both platforms instead of assuming one.
+    expect(text).toContain('linux/arm64 for an arm64 function or linux/amd64 for an x86_64 function');
   });
 });
