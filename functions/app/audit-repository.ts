@@ -2,6 +2,7 @@ import { auditGuardTags, type GuardTagFinding } from '../core/audit-guard-tags.j
 import { classifyParsed } from '../core/classify.js';
 import type { Digest } from '../core/digest.js';
 import { DEFAULT_FETCH_LIMITS, type FetchLimits } from '../core/fetch-plan.js';
+import { earnsGuardTag, parseGuardTag } from '../core/guard-tag-state.js';
 import type { LambdaArchitecture } from '../core/platform.js';
 import type { TagPolicy } from '../core/tag-mutability.js';
 import { type GuardTemplates, planTags, type TagOutcome } from '../core/tag-plan.js';
@@ -106,11 +107,12 @@ export async function* auditRepository(
     return judged;
   };
 
-  // An image nobody could read is not accused of carrying a tag it does not deserve.
-  const deserves = (digest: string, kind: 'deployable' | 'quarantine'): boolean => {
+  // An image nobody could read is not accused of carrying a tag it does not earn.
+  const deserves = (digest: string, tag: string): boolean => {
     const verdict = verdicts.get(digest);
-    if (verdict === undefined || verdict === null) return true;
-    return kind === 'deployable' ? verdict.verdict === 'deployable' : verdict.verdict === 'quarantined';
+    const name = parseGuardTag(tag, options.templates, options.architectures);
+    if (verdict === undefined || verdict === null || name === null) return true;
+    return earnsGuardTag(verdict, name.kind, name.architecture);
   };
 
   for (let start = 0; start < tags.length; start += CHUNK) {

@@ -1,3 +1,4 @@
+import { guardTagState } from './guard-tag-state.js';
 import type { LambdaArchitecture } from './platform.js';
 import { type GuardTemplates, probeTags, type TagOutcome } from './tag-plan.js';
 import { renderTag } from './tag-template.js';
@@ -32,8 +33,8 @@ export interface GuardTagAuditInput {
   readonly planned: readonly TagOutcome[];
   /** What each tag of the repository names now. */
   readonly current: ReadonlyMap<string, string>;
-  /** Whether an image deserves a guard tag of this kind (its own verdict, for the same options). */
-  readonly deserves: (digest: string, kind: 'deployable' | 'quarantine') => boolean;
+  /** Whether an image earns this guard tag on its own (`earnsGuardTag` of its own verdict). */
+  readonly deserves: (digest: string, tag: string) => boolean;
 }
 
 /**
@@ -43,8 +44,11 @@ export interface GuardTagAuditInput {
 export const auditGuardTags = (input: GuardTagAuditInput): GuardTagFinding[] => {
   const quarantineTag = renderTag(input.templates.quarantine, input.tag);
   const kindOf = (tag: string): 'deployable' | 'quarantine' => (tag === quarantineTag ? 'quarantine' : 'deployable');
-  const judge = (tag: string, now: string, expected: string | null): GuardTagState =>
-    now === expected ? 'present' : input.deserves(now, kindOf(tag)) ? 'stale' : 'foreign';
+  // The states are the push pipeline's (`guardTagState`): one definition of stale and foreign.
+  const judge = (tag: string, now: string, expected: string | null): GuardTagState => {
+    const judged = guardTagState({ names: now, expected, namedEarnsIt: now !== expected && input.deserves(now, tag) });
+    return judged.state === 'absent' ? 'missing' : judged.state;
+  };
   const findings: GuardTagFinding[] = input.planned.map((item) => {
     const now = input.current.get(item.tag);
     return {

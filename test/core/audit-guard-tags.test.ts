@@ -25,8 +25,8 @@ const verdicts = new Map<string, Verdict>([
   [seed.index.digest, seedVerdict],
   [seed.image.digest, classify(imageEvidence(seed.image))],
 ]);
-const deserves = (digest: string, kind: 'deployable' | 'quarantine') =>
-  (verdicts.get(digest)?.verdict ?? '') === (kind === 'deployable' ? 'deployable' : 'quarantined');
+const deserves = (digest: string, tag: string) =>
+  (verdicts.get(digest)?.verdict ?? '') === (tag.endsWith('-deployable') ? 'deployable' : 'quarantined');
 
 const states = (subject: string, tags: Readonly<Record<string, string>>) => {
   const verdict = verdicts.get(subject) as Verdict;
