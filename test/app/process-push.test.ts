@@ -316,6 +316,8 @@ describe('processPush: an immutable repository', () => {
       tags: [{ tag: 'v7-deployable', outcome: 'created' }, immutable],
     });
     expect(h.memory.tags.get('v7-quarantined')).toBe(other.digest);
+    // Counted where it is reported: a refusal predicted from the repository's policy counts too.
+    expect(h.metrics.filter((name) => name === 'ImmutableTags')).toHaveLength(1);
   });
 
   it.each([
@@ -335,6 +337,7 @@ describe('processPush: an immutable repository', () => {
 
     // Assess
     expect(result).toMatchObject({ kind: 'checked', tags: [{ tag: 'v7-deployable' }, { tag: 'v7-quarantined', outcome }] });
+    expect(h.metrics.filter((name) => name === 'ImmutableTags')).toHaveLength(outcome === 'immutable' ? 1 : 0);
   });
 });
 
