@@ -142,6 +142,37 @@ describe('ECR registry: BatchGetImage', () => {
     else await expect(outcome).rejects.toMatchObject({ code: result, retryable: result === 'UNAVAILABLE' });
   });
 
+  it('keeps what was found when other ids fail, skips answers it did not ask for or cannot read', async () => {
+    const { registry, requests } = registryWith(
+      () =>
+        jsonOk({
+          images: [image(DIGEST), image(OTHER, 'not-asked'), image('sha256:short'), { imageId: { imageDigest: OTHER } }],
+          failures: [{ failureCode: 'InvalidImageTag', imageId: { imageTag: 'x' } }],
+        }),
+      { registryId: '210987654321' },
+    );
+    const found = await registry.getImages('orders', [{ digest: DIGEST }, { tag: 'x' }]);
+    expect(found.map((f) => f.requested)).toStrictEqual([{ digest: DIGEST }]);
+    expect(found[0]?.manifest.mediaType).toBe(MANIFEST.mediaType);
+    expect(requests[0]?.body.registryId).toBe('210987654321');
+  });
+
+  it('getManifests answers by digest, from the same read', async () => {
+    const { registry } = registryWith(() => jsonOk({ images: [image(DIGEST)] }));
+    const manifests = await registry.source('orders').getManifests([DIGEST, OTHER]);
+    expect([...manifests.keys()]).toStrictEqual([DIGEST]);
+    expect(new TextDecoder().decode(manifests.get(DIGEST)?.bytes)).toBe(MANIFEST_TEXT);
+  });
+
+  it('names the transient failure code and reason', async () => {
+    const { registry } = registryWith(() =>
+      jsonOk({ images: [], failures: [{ failureCode: 'KmsError', failureReason: 'key disabled' }] }),
+    );
+    await expect(registry.getImages('orders', [{ digest: DIGEST }])).rejects.toMatchObject({
+      message: 'BatchGetImage orders: KmsError key disabled',
+    });
+  });
+
   it('maps a thrown service error', async () => {
     const { registry } = registryWith(() => jsonError('RepositoryNotFoundException'));
     await expect(registry.getImages('orders', [{ digest: DIGEST }])).rejects.toMatchObject({ code: 'REPOSITORY_NOT_FOUND' });
@@ -172,6 +203,15 @@ describe('ECR registry: tag policy', () => {
     expect(requests).toHaveLength(2);
   });
 
+  it('asks for the one repository in the given registry, and reads a missing setting as UNKNOWN', async () => {
+    const { registry, requests } = registryWith(() => jsonOk({ repositories: [{}] }), { registryId: '210987654321' });
+    expect(await registry.tagPolicy('orders')).toStrictEqual({ mutability: 'UNKNOWN', exclusionFilters: [] });
+    expect(requests[0]).toStrictEqual({
+      operation: 'DescribeRepositories',
+      body: { registryId: '210987654321', repositoryNames: ['orders'] },
+    });
+  });
+
   it('reads UNKNOWN without ecr:DescribeRepositories, and rethrows anything else', async () => {
     expect(await registryWith(() => jsonError('AccessDeniedException')).registry.tagPolicy('orders')).toStrictEqual({
       mutability: 'UNKNOWN',
@@ -196,6 +236,21 @@ describe('ECR registry: blobs over a pre-signed URL', () => {
         response.write('0123456789', () => response.destroy());
       } else if (request.url === '/large') {
         response.writeHead(200, { 'content-length': '1000' }).end('x'.repeat(1000));
+      } else if (request.url === '/streamed') {
+        // No Content-Length: the size is known only by reading.
+        response.writeHead(200);
+        response.write('abc');
+        response.end('de');
+      } else if (request.url === '/streamed-large') {
+        response.writeHead(200);
+        for (let i = 0; i < 10; i += 1) response.write('x'.repeat(50));
+        response.end();
+      } else if (request.url === '/missing') {
+        response.writeHead(404).end();
+      } else if (request.url === '/throttled') {
+        response.writeHead(429).end();
+      } else if (request.url === '/broken') {
+        response.writeHead(500).end();
       } else if (request.url === '/gone') {
         response.writeHead(403).end();
       } else {
@@ -228,6 +283,61 @@ describe('ECR registry: blobs over a pre-signed URL', () => {
     { path: '/gone', result: { ok: false, reason: 'not-found' } },
   ])('$path -> $result.reason', async ({ path, result }) => {
     expect(await blob(path)).toMatchObject(result);
+  });
+
+  it('reads a body without Content-Length, and stops reading one that outgrows the limit', async () => {
+    const small = await blob('/streamed');
+    expect(small.ok && new TextDecoder().decode(small.bytes)).toBe('abcde');
+    expect(await blob('/streamed', 5)).toMatchObject({ ok: true });
+    expect(await blob('/streamed', 4)).toMatchObject({
+      ok: false,
+      reason: 'too-large',
+      message: 'blob exceeds the limit of 4 bytes',
+    });
+    expect(await blob('/streamed-large', 100)).toMatchObject({ ok: false, reason: 'too-large' });
+  });
+
+  it('a declared size just at the limit is read; one byte over is refused unread', async () => {
+    expect(await blob('/whole', 5)).toMatchObject({ ok: true });
+    expect(await blob('/whole', 4)).toStrictEqual({ ok: false, reason: 'too-large', message: 'blob is 5 bytes; the limit is 4' });
+  });
+
+  it.each([
+    { path: '/missing', result: { ok: false, reason: 'not-found', message: 'blob download answered 404' } },
+    { path: '/gone', result: { ok: false, reason: 'not-found', message: 'blob download answered 403' } },
+  ])('$path is not found', async ({ path, result }) => {
+    expect(await blob(path)).toStrictEqual(result);
+  });
+
+  it.each([
+    { path: '/throttled', code: 'THROTTLED' },
+    { path: '/broken', code: 'UNAVAILABLE' },
+  ])('$path -> retryable $code', async ({ path, code }) => {
+    await expect(blob(path)).rejects.toMatchObject({ code, retryable: true });
+  });
+
+  it('an unreachable URL is a retryable failure', async () => {
+    const result = registryWith(() => jsonOk({ downloadUrl: 'http://127.0.0.1:1/nothing' }))
+      .registry.source('orders')
+      .getBlob(DIGEST, 10);
+    await expect(result).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+      retryable: true,
+      message: expect.stringMatching(/^blob download failed: /),
+    });
+  });
+
+  it('no download URL is "not found", and the request names the registry, repository and layer', async () => {
+    const { registry, requests } = registryWith(() => jsonOk({}), { registryId: '210987654321' });
+    expect(await registry.source('orders').getBlob(DIGEST, 10)).toStrictEqual({
+      ok: false,
+      reason: 'not-found',
+      message: 'no download URL returned',
+    });
+    expect(requests[0]).toStrictEqual({
+      operation: 'GetDownloadUrlForLayer',
+      body: { registryId: '210987654321', repositoryName: 'orders', layerDigest: DIGEST },
+    });
   });
 
   it('a 503 is a retryable THROTTLED failure', async () => {

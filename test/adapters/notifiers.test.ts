@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSlackWebhook } from '../../functions/adapters/slack-webhook.js';
 import { createSnsNotifier } from '../../functions/adapters/sns-notifier.js';
 import { createWebhookUrlReader } from '../../functions/adapters/webhook-url-reader.js';
@@ -112,6 +112,59 @@ describe('webhook URL reader', () => {
   });
 });
 
+describe('webhook URL reader: SSM', () => {
+  let server: Server;
+  let endpoint = '';
+  let answer: { status: number; body: unknown } = { status: 200, body: {} };
+  const targets: string[] = [];
+  beforeAll(async () => {
+    server = createServer((request, response) => {
+      targets.push(String(request.headers['x-amz-target']));
+      request.resume();
+      request.on('end', () => {
+        const type = (answer.body as { __type?: string }).__type;
+        response
+          .writeHead(answer.status, {
+            'content-type': 'application/x-amz-json-1.1',
+            ...(type === undefined ? {} : { 'x-amzn-errortype': type }),
+          })
+          .end(JSON.stringify(answer.body));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => {
+    vi.unstubAllEnvs();
+    return new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  const read = () => {
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDSTUB');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'stub');
+    return createWebhookUrlReader(
+      { kind: 'ssm', parameterName: '/guard/slack' },
+      {
+        secretsManager: () => {
+          throw new Error('Secrets Manager is not used for a parameter');
+        },
+        ssm: { region: 'us-east-1', endpoint, maxAttempts: 1 },
+      },
+    )();
+  };
+
+  it('reads the SecureString parameter', async () => {
+    answer = { status: 200, body: { Parameter: { Value: 'https://hooks.slack.com/services/T/B/c' } } };
+    expect(await read()).toBe('https://hooks.slack.com/services/T/B/c');
+    expect(targets.at(-1)).toBe('AmazonSSM.GetParameter');
+  });
+
+  it('maps a refusal under the GetParameter name', async () => {
+    answer = { status: 400, body: { __type: 'AccessDeniedException', message: 'no' } };
+    await expect(read()).rejects.toMatchObject({ code: 'ACCESS_DENIED', message: expect.stringMatching(/^GetParameter: /) });
+  });
+});
+
 describe('Slack webhook', () => {
   let server: Server;
   let url = '';
@@ -186,6 +239,26 @@ describe('Slack webhook', () => {
     expect(result).toStrictEqual({ ok: false, detail: '429 rate_limited' });
     expect(sleeps).toStrictEqual([]);
     expect(received).toHaveLength(1);
+  });
+
+  it.each([
+    { seconds: '10', waited: [10_000], posts: 2 },
+    { seconds: '11', waited: [], posts: 1 },
+  ])('waits a Retry-After of up to 10 s by default (Retry-After: $seconds)', async ({ seconds, waited, posts }) => {
+    script = [
+      { status: 429, headers: { 'retry-after': seconds } },
+      { status: 200, body: 'ok' },
+    ];
+    const { sleeps } = await post();
+    expect(sleeps).toStrictEqual(waited);
+    expect(received).toHaveLength(posts);
+  });
+
+  it('does not wait after a 429 on the last attempt', async () => {
+    script = [{ status: 429, headers: { 'retry-after': '1' } }];
+    const { result, sleeps } = await post({ attempts: 1 });
+    expect(result.ok).toBe(false);
+    expect(sleeps).toStrictEqual([]);
   });
 
   it.each([400, 403, 404, 410])('does not retry a %i (a revoked or wrong webhook)', async (status) => {
