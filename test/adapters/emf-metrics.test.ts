@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createEmfMetrics } from '../../functions/adapters/emf-metrics.js';
 import { METRICS, type MetricCall, type MetricName } from '../../functions/app/metric-names.js';
 
@@ -68,5 +68,26 @@ describe('EMF metrics', () => {
     metrics.count('Failures', { Code: 'ACCESS_DENIED' });
     metrics.flush();
     expect(Object.keys(parsed()[0] ?? {}).sort()).toStrictEqual(['Code', 'Failures', '_aws']);
+  });
+});
+
+describe('default output', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('writes each metric line to stdout, newline-terminated, stamped with the current time', () => {
+    const written: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    const before = Date.now();
+    const metrics = createEmfMetrics('Guard');
+    metrics.count('Duplicates');
+    metrics.flush();
+    expect(written).toHaveLength(1);
+    expect(written[0]?.endsWith('}\n')).toBe(true);
+    const line = JSON.parse(written[0] ?? '') as { _aws: { Timestamp: number } };
+    expect(line._aws.Timestamp).toBeGreaterThanOrEqual(before);
+    expect(line._aws.Timestamp).toBeLessThanOrEqual(Date.now());
   });
 });

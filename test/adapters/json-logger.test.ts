@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createJsonLogger } from '../../functions/adapters/json-logger.js';
 import { LOG_LEVELS, type LogLevel, parseLogLevel } from '../../functions/app/log-level.js';
 
@@ -85,5 +85,25 @@ describe('log level names', () => {
     { text: '', level: undefined },
   ])('"$text" is $level', ({ text, level }) => {
     expect(parseLogLevel(text)).toBe(level);
+  });
+});
+
+describe('default outputs', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('writes each line to stdout, newline-terminated, stamped with the current time', () => {
+    const written: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    const before = Date.now();
+    createJsonLogger().warn('to stdout');
+    expect(written).toHaveLength(1);
+    expect(written[0]?.endsWith('}\n')).toBe(true);
+    const line = JSON.parse(written[0] ?? '') as { timestamp: string; level: string };
+    expect(line.level).toBe('WARN');
+    expect(Date.parse(line.timestamp)).toBeGreaterThanOrEqual(before - 1);
+    expect(Date.parse(line.timestamp)).toBeLessThanOrEqual(Date.now());
   });
 });

@@ -261,6 +261,15 @@ describe('Slack webhook', () => {
     expect(sleeps).toStrictEqual([]);
   });
 
+  it.each([
+    { body: '', detail: 'ok' },
+    { body: 'fine', detail: 'fine' },
+    { body: 'y'.repeat(300), detail: 'y'.repeat(200) },
+  ])('reports the answer of a 200 ($detail.length characters at most 200)', async ({ body, detail }) => {
+    script = [{ status: 200, body }];
+    expect((await post()).result).toStrictEqual({ ok: true, detail });
+  });
+
   it.each([400, 403, 404, 410])('does not retry a %i (a revoked or wrong webhook)', async (status) => {
     script = [{ status, body: 'invalid_token' }];
     const { result, sleeps } = await post();

@@ -98,6 +98,20 @@ describe('one settings validator for the construct and the function', () => {
     expect(defaults.provenanceMaxBytes).toBe(1024 * 1024);
   });
 
+  it.each([
+    { namespace: 'x'.repeat(255), ok: true },
+    { namespace: 'A', ok: true },
+    { namespace: ' Platform/Guard ', ok: true },
+    { namespace: 'AWS', ok: true },
+    { namespace: 'aws/lower', ok: true },
+    { namespace: 'a:b', ok: true },
+    { namespace: '~', ok: true },
+    { namespace: ' ', ok: false },
+    { namespace: 'Gu\u007fard', ok: false },
+  ])('metrics namespace "$namespace" accepted: $ok', ({ namespace, ok }) => {
+    expect(validateSettings({ metricsNamespace: namespace }, 'prop').ok).toBe(ok);
+  });
+
   it('watches every repository when the include list is empty, as the EventBridge rule does', () => {
     expect(accepted({ includeRepositories: [] }).includeRepositories).toStrictEqual(['*']);
     expect(accepted({ includeRepositories: [' api ', ''] }).includeRepositories).toStrictEqual(['api']);
