@@ -3,12 +3,14 @@
  * Every option the command's parseArgs accepts is listed here; test/cli/help.test.ts checks it.
  */
 export const COMMAND_HELP: Readonly<Record<string, string>> = {
-  inspect: `Usage: ecr-lambda-guard inspect <source> [--json] [--arch x86_64|arm64] [--strict] [--blobs DIR]
+  inspect: `Usage: ecr-lambda-guard inspect <source> [--json | --format text|json|markdown] [--arch x86_64|arm64]
+                                [--strict] [--blobs DIR]
 
 Checks one image, offline or in ECR, with the guard's rules.
   <source>      ./layout[:ref|@sha256:…], ./image.tar[:ref], ./manifest.json, repo:tag, repo@sha256:…,
                 or <account>.dkr.ecr.<region>.amazonaws.com/repo:tag
   --json        print the verdict as JSON (schemaVersion 1) and nothing else on stdout
+  --format F    text (default), json (= --json) or markdown (a CI job summary or PR comment)
   --arch ARCH   the function's architecture: x86_64 or arm64 (repeat or comma-separate for both)
   --strict      quarantine on warnings too
   --blobs DIR   folder of blobs named by hex digest (with a single manifest file)

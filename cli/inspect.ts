@@ -9,6 +9,7 @@ import { type LambdaArchitecture, parseLambdaArchitecture } from '../functions/c
 import type { Verdict } from '../functions/core/verdict.js';
 import { explain } from '../functions/report/explain.js';
 import type { SubjectContext } from '../functions/report/explanation.js';
+import { renderMarkdown } from '../functions/report/render-markdown.js';
 import { renderText } from '../functions/report/render-text.js';
 import { toVerdictJson } from '../functions/report/verdict-json.js';
 import { parseEcrReference } from './ecr-reference.js';
@@ -19,6 +20,8 @@ import { UsageError } from './usage-error.js';
 export interface InspectOptions {
   readonly source: string;
   readonly json: boolean;
+  /** `markdown`: a job-summary / PR-comment rendering of the same explanation. */
+  readonly markdown?: boolean;
   readonly architectures: readonly LambdaArchitecture[];
   readonly strict: boolean;
   readonly blobsDir?: string;
@@ -97,6 +100,8 @@ export const runInspect = async (options: InspectOptions, out: (text: string) =>
   const context: SubjectContext = { ...opened.context, architectures: options.architectures };
   if (options.json) {
     out(`${JSON.stringify(toVerdictJson(verdict, context), null, 2)}\n`);
+  } else if (options.markdown === true) {
+    out(renderMarkdown(explain(verdict, context)));
   } else {
     out(renderText(explain(verdict, context), { color: options.color, width: 80 }));
   }

@@ -7,7 +7,7 @@ import { UsageError } from './usage-error.js';
 const HELP = `ecr-lambda-guard — will AWS Lambda accept this container image?
 
 Usage:
-  ecr-lambda-guard inspect <source> [--json] [--arch x86_64|arm64] [--strict] [--blobs DIR]
+  ecr-lambda-guard inspect <source> [--json | --format text|json|markdown] [--arch x86_64|arm64] [--strict] [--blobs DIR]
   ecr-lambda-guard audit [--repository PATTERN]... [--arch ARCH] [--strict] [--since 7d|DATE] [--region R]
                         [--json | --format text|markdown|json] [--apply [--notify --topic-arn ARN]] [--functions]
   ecr-lambda-guard local serve [--port N] [--state DIR] [--no-guard] [--org [--member ACCOUNT@REGION[=ALIAS]]...]
@@ -47,20 +47,25 @@ const inspect = async (args: string[]): Promise<number> => {
     allowPositionals: true,
     options: {
       json: { type: 'boolean', default: false },
+      format: { type: 'string', default: 'text' },
       arch: { type: 'string', multiple: true, default: [] },
       strict: { type: 'boolean', default: false },
       blobs: { type: 'string' },
     },
   });
   if (positionals.length !== 1) throw new UsageError('inspect takes exactly one <source> (see --help)');
+  if (!['text', 'json', 'markdown'].includes(values.format))
+    throw new UsageError(`--format must be text, json or markdown, found "${values.format}"`);
+  const json = values.json || values.format === 'json';
   return runInspect(
     {
       source: positionals[0] ?? '',
-      json: values.json,
+      json,
+      markdown: values.format === 'markdown',
       architectures: parseArchitectures(values.arch),
       strict: values.strict,
       ...(values.blobs === undefined ? {} : { blobsDir: values.blobs }),
-      color: useColor() && !values.json,
+      color: useColor() && values.format === 'text' && !json,
     },
     (text) => process.stdout.write(text),
   );
