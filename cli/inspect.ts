@@ -1,4 +1,4 @@
-import { ECRClient } from '@aws-sdk/client-ecr';
+import { DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { createEcrRegistry } from '../functions/adapters/ecr-registry.js';
 import { InputError } from '../functions/adapters/input-error.js';
 import { looksLikeLocalPath, openLocalSource } from '../functions/adapters/open-local-source.js';
@@ -48,6 +48,16 @@ export const parseArchitectures = (values: readonly string[]): LambdaArchitectur
 // Specs that can only be paths: never send them to ECR as repository names.
 const PATH_LIKE = /^(?:\.{1,2}\/|\/|~)|\.(?:json|tar)(?::[^/]*)?$/;
 
+/** `repo:tag` names no account: ECR knows the URI (deploy by `URI@sha256:…`); without the permission, none. */
+const describedUri = async (client: ECRClient, repository: string): Promise<string | null> => {
+  try {
+    const output = await client.send(new DescribeRepositoriesCommand({ repositoryNames: [repository] }));
+    return output.repositories?.[0]?.repositoryUri ?? null;
+  } catch {
+    return null;
+  }
+};
+
 const openEcr = async (spec: string): Promise<Opened> => {
   if (PATH_LIKE.test(spec)) throw new InputError(`${spec}: no such file or directory`);
   const reference = parseEcrReference(spec);
@@ -58,14 +68,17 @@ const openEcr = async (spec: string): Promise<Opened> => {
   const subject = found[0]?.manifest;
   if (subject === undefined) throw new InputError(`${spec}: image not found in ECR repository ${reference.repository}`);
   const region = reference.region ?? (await client.config.region());
+  const repositoryUri =
+    reference.registryId === null
+      ? await describedUri(client, reference.repository)
+      : `${reference.registryId}.dkr.ecr.${region}.amazonaws.com/${reference.repository}`;
   return {
     source: registry.source(reference.repository),
     subject,
     context: {
       repository: reference.repository,
       tag: reference.tag,
-      repositoryUri:
-        reference.registryId === null ? null : `${reference.registryId}.dkr.ecr.${region}.amazonaws.com/${reference.repository}`,
+      repositoryUri,
       region,
       source: `ecr:${spec}`,
       tagging: [],

@@ -46,6 +46,20 @@ describe('ecr-lambda-guard local serve, local push and inspect of an ECR referen
     expect(json.subject.repository).toBe('orders-service');
   });
 
+  it.each([
+    ['by tag', 'orders-service:v7'],
+    ['by full URI', '123456789012.dkr.ecr.us-east-1.amazonaws.com/orders-service:v7'],
+  ])('inspect %s names the image to deploy by its full URI@digest', (_name, reference) => {
+    // Act
+    const result = run(['inspect', reference, '--json', '--arch', 'arm64'], { ...ENV, AWS_ENDPOINT_URL_ECR: url });
+    const text = run(['inspect', reference, '--arch', 'arm64'], { ...ENV, AWS_ENDPOINT_URL_ECR: url });
+
+    // Assess
+    const json = JSON.parse(result.stdout) as { deployableChild: { digest: string } };
+    const uri = `123456789012.dkr.ecr.us-east-1.amazonaws.com/orders-service@${json.deployableChild.digest}`;
+    expect(text.stdout.replace(/\s+/g, '')).toContain(uri);
+  });
+
   it('says in one line on stderr that an image is missing, with exit code 2', () => {
     const result = run(['inspect', 'orders-service:v99'], { ...ENV, AWS_ENDPOINT_URL_ECR: url });
     expect(result.status).toBe(2);
