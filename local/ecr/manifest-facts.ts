@@ -117,7 +117,15 @@ export const readManifestFacts = (manifest: string, declaredMediaType: string | 
       `imageManifestMediaType '${declaredMediaType}' does not match the mediaType '${bodyMediaType}' in the manifest`,
     );
   }
-  const effective = bodyMediaType ?? declaredMediaType;
+  // A schema1 manifest has no mediaType field; ECR recognises it by schemaVersion 1 (and the
+  // AWS CLI pushes one without imageManifestMediaType), signed when it carries JWS signatures.
+  const schema1 =
+    parsed.schemaVersion === 1
+      ? Array.isArray(parsed.signatures)
+        ? MANIFEST_MEDIA_TYPES.dockerSchema1Signed
+        : MANIFEST_MEDIA_TYPES.dockerSchema1
+      : undefined;
+  const effective = bodyMediaType ?? declaredMediaType ?? schema1;
   if (effective === undefined) {
     throw invalid('imageManifestMediaType', 'the manifest has no mediaType field, so imageManifestMediaType is required');
   }

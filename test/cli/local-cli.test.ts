@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_ENV as ENV, runCli, type ServeProcess, startServe } from './cli-kit.js';
 
@@ -58,6 +61,31 @@ describe('ecr-lambda-guard local serve, local push and inspect of an ECR referen
     const json = JSON.parse(result.stdout) as { deployableChild: { digest: string } };
     const uri = `123456789012.dkr.ecr.us-east-1.amazonaws.com/orders-service@${json.deployableChild.digest}`;
     expect(text.stdout.replace(/\s+/g, '')).toContain(uri);
+  });
+
+  it('pushes a schema1 manifest file, which carries no mediaType, and the guard quarantines it', async () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), 'elg-schema1-'));
+    const file = join(dir, 'manifest.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        schemaVersion: 1,
+        name: 'legacy',
+        tag: 'v1',
+        architecture: 'amd64',
+        fsLayers: [{ blobSum: `sha256:${'a'.repeat(64)}` }],
+        history: [{ v1Compatibility: '{"id":"x"}' }],
+      }),
+    );
+
+    // Act
+    const pushed = run(['local', 'push', file, 'legacy:v1', '--endpoint', url]);
+
+    // Assess
+    rmSync(dir, { recursive: true, force: true });
+    expect(pushed.status, pushed.stderr).toBe(0);
+    await expect.poll(output, { timeout: 20_000 }).toContain('Quarantined: legacy:v1');
   });
 
   it('says in one line on stderr that an image is missing, with exit code 2', () => {
