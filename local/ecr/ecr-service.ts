@@ -1,5 +1,6 @@
 import { ServiceError } from '../service-error.js';
 import type { EcrContext } from './ecr-context.js';
+import { batchDeleteImage, deleteRepository } from './image-deletes.js';
 import { batchGetImage, describeImages, listImages } from './image-reads.js';
 import {
   batchCheckLayerAvailability,
@@ -18,9 +19,11 @@ type Operation = (context: EcrContext, body: unknown) => unknown;
 
 const OPERATIONS: Readonly<Record<string, Operation>> = {
   BatchCheckLayerAvailability: batchCheckLayerAvailability,
+  BatchDeleteImage: batchDeleteImage,
   BatchGetImage: batchGetImage,
   CompleteLayerUpload: completeLayerUpload,
   CreateRepository: createRepository,
+  DeleteRepository: deleteRepository,
   DescribeImages: describeImages,
   DescribeRepositories: describeRepositories,
   GetDownloadUrlForLayer: getDownloadUrlForLayer,

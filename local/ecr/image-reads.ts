@@ -22,7 +22,7 @@ export type ImageFailureCode =
   | 'ImageNotFound'
   | 'MissingDigestAndTag';
 
-interface ImageIdentifier {
+export interface ImageIdentifier {
   readonly imageDigest?: string;
   readonly imageTag?: string;
 }
@@ -39,7 +39,7 @@ const DEFAULT_ACCEPTED = [
 
 const TAG_STATUSES = ['TAGGED', 'UNTAGGED', 'ANY'] as const;
 
-const readImageIds = (body: unknown, required: boolean): readonly ImageIdentifier[] | undefined => {
+export const readImageIds = (body: unknown, required: boolean): readonly ImageIdentifier[] | undefined => {
   const reader = createInputReader(body, INVALID_PARAMETER);
   const raw = required
     ? reader.requiredList('imageIds', { min: 1, max: 100 })
@@ -55,7 +55,7 @@ const readImageIds = (body: unknown, required: boolean): readonly ImageIdentifie
 
 const sameId = (a: ImageIdentifier, b: ImageIdentifier): boolean => a.imageDigest === b.imageDigest && a.imageTag === b.imageTag;
 
-const tagsOf = (entry: RepositoryState, digest: string): string[] =>
+export const tagsOf = (entry: RepositoryState, digest: string): string[] =>
   [...entry.tags.entries()].filter(([, target]) => target === digest).map(([tag]) => tag);
 
 type Resolution =
@@ -65,7 +65,7 @@ type Resolution =
 const NOT_FOUND = 'Requested image not found';
 
 /** Finds the image an identifier names, or the `ImageFailure` BatchGetImage reports for it. */
-const resolve = (entry: RepositoryState, id: ImageIdentifier): Resolution => {
+export const resolve = (entry: RepositoryState, id: ImageIdentifier): Resolution => {
   if (id.imageDigest === undefined && id.imageTag === undefined) {
     return { ok: false, code: 'MissingDigestAndTag', reason: 'Invalid request parameters: both tag and digest cannot be null' };
   }

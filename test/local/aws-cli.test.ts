@@ -191,6 +191,78 @@ describe('the real AWS CLI against the local endpoint', { timeout: 90_000 }, () 
     });
   });
 
+  describe.skipIf(aws === null)('ECR deletes: BatchDeleteImage and DeleteRepository', () => {
+    const put = async (repository: string, seed: string, tag: string): Promise<string> => {
+      const file = join(work, `${seed}.json`);
+      writeFileSync(file, imageManifest({ seed }).text);
+      const out = await json([
+        'ecr',
+        'put-image',
+        '--repository-name',
+        repository,
+        '--image-tag',
+        tag,
+        '--image-manifest',
+        `file://${file}`,
+      ]);
+      return (out.image as { imageId: { imageDigest: string } }).imageId.imageDigest;
+    };
+
+    it('removes a tag, then the image by digest, and reports what it cannot find', async () => {
+      // Prepare
+      await json(['ecr', 'create-repository', '--repository-name', 'cli/del']);
+      const digest = await put('cli/del', 'del-a', 'v1');
+      await json([
+        'ecr',
+        'put-image',
+        '--repository-name',
+        'cli/del',
+        '--image-tag',
+        'v2',
+        '--image-manifest',
+        `file://${join(work, 'del-a.json')}`,
+      ]);
+
+      // Act
+      const byTag = await json(['ecr', 'batch-delete-image', '--repository-name', 'cli/del', '--image-ids', 'imageTag=v1']);
+      const byDigest = await json([
+        'ecr',
+        'batch-delete-image',
+        '--repository-name',
+        'cli/del',
+        '--image-ids',
+        `imageDigest=${digest}`,
+        'imageTag=nope',
+      ]);
+
+      // Assess
+      expect(byTag).toStrictEqual({ imageIds: [{ imageDigest: digest, imageTag: 'v1' }], failures: [] });
+      expect(byDigest.imageIds).toStrictEqual([{ imageDigest: digest, imageTag: 'v2' }]);
+      expect(byDigest.failures).toMatchObject([{ imageId: { imageTag: 'nope' }, failureCode: 'ImageNotFound' }]);
+      expect(endpoint.state.repositories.get('cli/del')?.images.size).toBe(0);
+      // An empty repository needs no --force (and leaves the listing the next suite counts as it was).
+      await json(['ecr', 'delete-repository', '--repository-name', 'cli/del']);
+    });
+
+    it('refuses to delete a repository with images unless --force, with exit code 254', async () => {
+      // Prepare
+      await json(['ecr', 'create-repository', '--repository-name', 'cli/full']);
+      await put('cli/full', 'del-b', 'v1');
+
+      // Act
+      const refused = await run(['ecr', 'delete-repository', '--repository-name', 'cli/full']);
+      const forced = await json(['ecr', 'delete-repository', '--repository-name', 'cli/full', '--force']);
+      const missing = await run(['ecr', 'delete-repository', '--repository-name', 'cli/full']);
+
+      // Assess
+      expect(refused.code).toBe(254);
+      expect(refused.stderr).toContain('RepositoryNotEmptyException');
+      expect(forced.repository).toMatchObject({ repositoryName: 'cli/full' });
+      expect(missing.code).toBe(254);
+      expect(missing.stderr).toContain('RepositoryNotFoundException');
+    });
+  });
+
   describe.skipIf(aws === null)('the ECR reads audit and the sweep use (paginated, filtered)', () => {
     const repositories = ['audit/a', 'audit/b', 'audit/c'];
     const tags = ['t1', 't2', 't3', 't4', 't5'];
