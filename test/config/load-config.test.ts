@@ -113,3 +113,61 @@ describe('loadConfig reads a good environment', () => {
     expect(loadConfig({ ...BASE, AWS_LAMBDA_LOG_LEVEL: '' }).logLevel).toBe('INFO');
   });
 });
+
+describe('loadConfig: organization mode', () => {
+  const ORG = { GUARD_MEMBER_ROLE_NAME: ' guard-reader ', GUARD_HOME_ACCOUNT: ' 123456789012 ' };
+
+  it('reads the role, the home account, the member list and the aliases, trimmed', () => {
+    const config = loadConfig({
+      ...BASE,
+      ...ORG,
+      GUARD_MEMBER_ACCOUNTS: '210987654321, 111122223333',
+      GUARD_ACCOUNT_ALIASES: ' 210987654321 = payments-prod ,111122223333=ml-dev',
+    });
+    expect(config.organization).toStrictEqual({
+      memberRoleName: 'guard-reader',
+      homeAccount: '123456789012',
+      memberAccounts: new Set(['210987654321', '111122223333']),
+      aliases: new Map([
+        ['210987654321', 'payments-prod'],
+        ['111122223333', 'ml-dev'],
+      ]),
+    });
+    expect(loadConfig({ ...BASE, ...ORG }).organization?.memberAccounts).toBeNull();
+    expect(loadConfig(BASE).organization).toBeNull();
+  });
+
+  it.each([
+    {
+      env: { GUARD_MEMBER_ACCOUNTS: '210987654321' },
+      says: 'GUARD_MEMBER_ACCOUNTS needs GUARD_MEMBER_ROLE_NAME (organization mode)',
+    },
+    {
+      env: { GUARD_ACCOUNT_ALIASES: '210987654321=x1' },
+      says: 'GUARD_ACCOUNT_ALIASES needs GUARD_MEMBER_ROLE_NAME (organization mode)',
+    },
+    { env: { ...ORG, GUARD_MEMBER_ROLE_NAME: 'has space' }, says: 'GUARD_MEMBER_ROLE_NAME "has space" is not an IAM role name' },
+    { env: { ...ORG, GUARD_HOME_ACCOUNT: '' }, says: `GUARD_HOME_ACCOUNT must be the guard's 12-digit account id, found ""` },
+    { env: { ...ORG, GUARD_MEMBER_ACCOUNTS: '1234' }, says: 'GUARD_MEMBER_ACCOUNTS: "1234" is not a 12-digit account id' },
+    {
+      env: { ...ORG, GUARD_ACCOUNT_ALIASES: '210987654321' },
+      says: 'GUARD_ACCOUNT_ALIASES: "210987654321" is not <12-digit account id>=<account alias>',
+    },
+    { env: { ...ORG, GUARD_ACCOUNT_ALIASES: '210987654321=a=b' }, says: 'is not <12-digit account id>=<account alias>' },
+    { env: { ...ORG, GUARD_ACCOUNT_ALIASES: '210987654321=-bad' }, says: 'is not <12-digit account id>=<account alias>' },
+  ])('refuses $env', ({ env, says }) => {
+    expect(() => loadConfig({ ...BASE, ...env })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...BASE, ...env })).toThrow(says);
+  });
+
+  it('takes the STS endpoint like the others, and trims the Slack parameter and log level', () => {
+    expect(loadConfig({ ...BASE, AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:3' }).endpoints).toStrictEqual({
+      sts: 'http://127.0.0.1:3',
+    });
+    expect(loadConfig({ ...BASE, GUARD_SLACK_WEBHOOK_PARAMETER: ' /p ' }).slack).toStrictEqual({
+      kind: 'ssm',
+      parameterName: '/p',
+    });
+    expect(loadConfig({ ...BASE, AWS_LAMBDA_LOG_LEVEL: ' error ' }).logLevel).toBe('ERROR');
+  });
+});

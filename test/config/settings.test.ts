@@ -112,6 +112,21 @@ describe('one settings validator for the construct and the function', () => {
     expect(validateSettings({ metricsNamespace: namespace }, 'prop').ok).toBe(ok);
   });
 
+  it.each([
+    { value: 16 * 1024 * 1024, ok: true },
+    { value: 0, ok: true },
+    { value: ' 42 ', ok: true },
+    { value: ' ', ok: false },
+    { value: '', ok: false },
+    { value: true, ok: false },
+  ])('provenanceMaxBytes $value accepted: $ok', ({ value, ok }) => {
+    expect(validateSettings({ provenanceMaxBytes: value }, 'prop').ok).toBe(ok);
+  });
+
+  it('refuses a namespace that is not a string', () => {
+    expect(refused({ metricsNamespace: 42 }, 'prop')).toMatch(/^metricsNamespace: must be 1 to 255/);
+  });
+
   it('watches every repository when the include list is empty, as the EventBridge rule does', () => {
     expect(accepted({ includeRepositories: [] }).includeRepositories).toStrictEqual(['*']);
     expect(accepted({ includeRepositories: [' api ', ''] }).includeRepositories).toStrictEqual(['api']);
