@@ -8,8 +8,10 @@ interface Report {
 
 const DETECTED = new Set(['Killed', 'Timeout']);
 const INVALID = new Set(['CompileError', 'RuntimeError', 'Ignored', 'Pending']);
-const path = process.argv[2] ?? '.tmp/mutation/mutation.json';
-const report = JSON.parse(readFileSync(path, 'utf8')) as Report;
+// Several reports (one run per folder) combine file by file; a later report's file replaces an earlier one's.
+const paths = process.argv.length > 2 ? process.argv.slice(2) : ['.tmp/mutation/mutation.json'];
+const report: Report = { files: {} };
+for (const path of paths) Object.assign(report.files, (JSON.parse(readFileSync(path, 'utf8')) as Report).files);
 const folders = new Map<string, { detected: number; valid: number; survived: number; noCoverage: number }>();
 for (const [file, { mutants }] of Object.entries(report.files)) {
   const relative = file.replace(/^.*?functions\//, '');
