@@ -163,8 +163,11 @@ describe('the central guard', () => {
       Action: 'events:PutEvents',
       Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-abcdef1234' } },
     });
-    const rules = ofType(central.json, 'AWS::Events::Rule');
+    // Push rules match events; the sweep's rule runs on a schedule and is counted on its own.
+    const allRules = ofType(central.json, 'AWS::Events::Rule');
+    const rules = allRules.filter((rule) => rule.Properties.EventPattern !== undefined);
     expect(rules).toHaveLength(2);
+    expect(allRules.filter((rule) => rule.Properties.ScheduleExpression !== undefined)).toHaveLength(1);
     const onBus = rules.find((rule) => rule.Properties.EventBusName !== undefined);
     const onDefault = rules.find((rule) => rule.Properties.EventBusName === undefined);
     expect(onBus?.Properties.EventPattern).toStrictEqual(onDefault?.Properties.EventPattern);
