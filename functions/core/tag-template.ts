@@ -13,9 +13,21 @@ export interface TagTemplate {
   readonly usesArch: boolean;
 }
 
-/** OCI distribution-spec tag grammar: `[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}`. */
-export const TAG_GRAMMAR = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+/**
+ * The tag alphabet ECR enforces: PutImage answers a tag outside it with "failed to satisfy constraint:
+ * must satisfy regular expression '[a-zA-Z0-9-_.]+'" (the message as reported in
+ * https://github.com/alexjurkiewicz/ecr-scan-image/issues/40; the API reference gives only the length,
+ * 1-300, https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ImageIdentifier.html).
+ * ECR accepts a leading "-" or "." that the OCI grammar refuses, so a pushed `-x` is a real ECR tag and
+ * its guard tag is `-x-deployable`, not a renamed one.
+ */
+export const TAG_GRAMMAR = /^[A-Za-z0-9._-]{1,128}$/;
 const SUFFIX_GRAMMAR = /^(?:[A-Za-z0-9._-]|\{arch\})+$/;
+/**
+ * ECR takes 300 characters, but the OCI distribution spec caps a tag at 128
+ * (https://github.com/opencontainers/distribution-spec/blob/main/spec.md#pulling-manifests), and a
+ * guard tag longer than that could not be pulled by name with docker, crane or skopeo.
+ */
 export const MAX_TAG_LENGTH = 128;
 
 /** Parses a template, or says in one sentence what is wrong with it. */
@@ -36,14 +48,14 @@ export const parseTagTemplate = (text: string): { ok: true; template: TagTemplat
 const shortHash = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 8);
 
 /**
- * The tag a template gives for a pushed tag: always a valid OCI tag of at most 128 characters.
- * Characters outside the tag grammar become `_`; a tag too long to take the suffix is cut and
- * given a short hash of the original, so two long tags never collide.
+ * The tag a template gives for a pushed tag: the pushed tag as it is plus the suffix, renamed only
+ * where ECR's alphabet or the 128-character limit requires it. Characters outside the alphabet
+ * (possible offline, never in a tag ECR accepted) become `_`; a tag too long to take the suffix is cut
+ * and given a short hash of the original, so two tags never collide.
  */
 export const renderTag = (template: TagTemplate, tag: string, arch?: LambdaArchitecture): string => {
   const suffix = template.suffix.replaceAll('{arch}', arch ?? 'any');
-  let base = tag.replace(/[^A-Za-z0-9._-]/g, '_');
-  if (!/^[A-Za-z0-9_]/.test(base)) base = `_${base}`;
+  const base = tag.replace(/[^A-Za-z0-9._-]/g, '_');
   if (base === tag && base.length + suffix.length <= MAX_TAG_LENGTH) return `${base}${suffix}`;
   const room = MAX_TAG_LENGTH - suffix.length - 9;
   return `${base.slice(0, room)}-${shortHash(tag)}${suffix}`;

@@ -16,8 +16,9 @@ export const REPOSITORY_NAME_RULE: StringRule = {
 export const REGISTRY_ID_RULE: StringRule = { pattern: /^[0-9]{12}$/, patternText: '[0-9]{12}' };
 
 /**
- * `ImageTag`: the model says 1-300 characters. ECR also refuses characters outside the Docker tag
- * alphabet; the local endpoint applies that alphabet too, so a tag it accepts is one Docker could pull.
+ * `ImageTag`: the model says 1-300 characters. ECR also refuses characters outside
+ * `[a-zA-Z0-9-_.]+`, the expression its validation error names (as reported in
+ * https://github.com/alexjurkiewicz/ecr-scan-image/issues/40); a leading "-" or "." is accepted.
  */
 export const IMAGE_TAG_RULE: StringRule = {
   min: 1,

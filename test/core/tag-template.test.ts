@@ -61,6 +61,10 @@ describe('renderTag', () => {
       arch: undefined,
       expected: 'v7-any-deployable',
     },
+    // ECR's alphabet admits a leading "-" or "."; the guard keeps such a tag as it was pushed.
+    { name: 'a tag starting with a dash', text: '{tag}-deployable', tag: '-x', arch: undefined, expected: '-x-deployable' },
+    { name: 'a tag starting with a dot', text: '{tag}-ok', tag: '.hidden', arch: undefined, expected: '.hidden-ok' },
+    { name: 'underscores and dots', text: '{tag}-ok', tag: '_v1.2_rc', arch: undefined, expected: '_v1.2_rc-ok' },
     {
       name: 'a tag at the limit after the suffix',
       text: '{tag}-q',
@@ -90,7 +94,7 @@ describe('renderTag', () => {
     { name: 'a tag with Slack markup', tag: '<!channel>' },
     { name: 'a tag with spaces and slashes', tag: 'feature/my branch' },
     { name: 'a long unicode tag', tag: 'é'.repeat(300) },
-  ])('$name gives a valid OCI tag of at most 128 characters that keeps the suffix', ({ tag }) => {
+  ])('$name gives a tag in ECR’s alphabet of at most 128 characters that keeps the suffix', ({ tag }) => {
     // Prepare
     const long = template(`{tag}-{arch}-${'d'.repeat(30)}`);
 
