@@ -127,7 +127,7 @@ const classifyIndex = (
     // platform of its image, is an integrity failure of the push, not just an unrunnable entry:
     // report it at the index level too.
     for (const finding of entry.findings?.reasons ?? []) {
-      if (finding.code === 'DIGEST_MISMATCH' || finding.code === 'MALFORMED_MANIFEST') {
+      if (finding.code === 'DIGEST_MISMATCH' || finding.code === 'MALFORMED_MANIFEST' || finding.code === 'MALFORMED_CONFIG') {
         reasons.push(reason(finding.code, { ...finding.details, ...at }));
       }
       if (finding.code === 'INDEX_PLATFORM_MISMATCH') {

@@ -8,7 +8,7 @@ export type ConfigResult =
   | { readonly ok: true; readonly platform: Platform }
   | {
       readonly ok: false;
-      readonly code: 'MALFORMED_MANIFEST' | 'DIGEST_MISMATCH';
+      readonly code: 'MALFORMED_CONFIG' | 'DIGEST_MISMATCH';
       readonly path: string;
       /** Completes a sentence that starts with the path. */
       readonly problem: string;
@@ -56,7 +56,7 @@ export const readImageConfig = (bytes: Uint8Array, expected: { digest: Digest; s
       }),
     };
   } catch (error) {
-    if (error instanceof ShapeError) return { ok: false, code: 'MALFORMED_MANIFEST', path: error.path, problem: error.problem };
-    return { ok: false, code: 'MALFORMED_MANIFEST', path: 'config', problem: 'blob is not valid JSON' };
+    if (error instanceof ShapeError) return { ok: false, code: 'MALFORMED_CONFIG', path: error.path, problem: error.problem };
+    return { ok: false, code: 'MALFORMED_CONFIG', path: 'config', problem: 'blob is not valid JSON' };
   }
 };

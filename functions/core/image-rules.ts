@@ -121,7 +121,7 @@ export const checkImage = (manifest: ImageManifest, context: ImageContext): Imag
   }
   if (platform === null && context.platformHint !== undefined) platform = reportPlatform(context.platformHint, 'index');
   if (platform === null) {
-    if (!reasons.some((r) => r.code === 'MALFORMED_MANIFEST' || r.code === 'DIGEST_MISMATCH')) {
+    if (!reasons.some((r) => r.code === 'MALFORMED_CONFIG' || r.code === 'DIGEST_MISMATCH')) {
       reasons.push(reason('ARCHITECTURE_UNKNOWN', { config: manifest.config.digest }));
     }
   } else {

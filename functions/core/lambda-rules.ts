@@ -44,7 +44,8 @@ export type RemedyTopic =
   | 'image-too-large'
   | 'unsupported-media-type'
   | 'large-manifest'
-  | 'unreadable-manifest';
+  | 'unreadable-manifest'
+  | 'unreadable-config';
 
 export interface LambdaRule<C extends ReasonCode = ReasonCode> {
   readonly code: C;
@@ -177,8 +178,20 @@ export const LAMBDA_RULES: { readonly [C in ReasonCode]: LambdaRule<C> } = {
     title: 'The manifest cannot be read',
     prose: '',
     remedy: 'unreadable-manifest',
-    predicates: ['manifest.ts#parseManifest', 'image-config.ts#readImageConfig'],
-    sources: [IMAGE_SPEC_MANIFEST, IMAGE_SPEC_CONFIG, ECR_PUT_IMAGE],
+    predicates: ['manifest.ts#parseManifest'],
+    sources: [IMAGE_SPEC_MANIFEST, ECR_PUT_IMAGE],
+    message: located,
+  },
+  MALFORMED_CONFIG: {
+    code: 'MALFORMED_CONFIG',
+    severity: 'error',
+    status: 'confirmed',
+    rule: 'The image config must be JSON naming at least the os and architecture the image runs on (image-spec config.md marks both REQUIRED).',
+    title: 'The image config cannot be read',
+    prose: '',
+    remedy: 'unreadable-config',
+    predicates: ['image-config.ts#readImageConfig'],
+    sources: [IMAGE_SPEC_CONFIG],
     message: located,
   },
   DIGEST_MISMATCH: {
@@ -399,7 +412,7 @@ export const LAMBDA_RULES: { readonly [C in ReasonCode]: LambdaRule<C> } = {
     code: 'ARCHITECTURE_UNKNOWN',
     severity: 'warning',
     status: 'confirmed',
-    rule: "The image config could not be read, so the image's OS and architecture were not checked.",
+    rule: 'Lambda runs linux images for x86_64 or arm64; the guard reads both from the image config.',
     title: 'Architecture not checked',
     prose:
       'Give the guard `ecr:GetDownloadUrlForLayer` on the repository, or pass the CLI a `--blobs` folder holding the config, so it can read the image config.',

@@ -46,6 +46,8 @@ export interface LayerFinding {
 export interface ReasonDetails {
   readonly MALFORMED_MANIFEST: ProblemLocation;
   readonly DIGEST_MISMATCH: ProblemLocation;
+  /** An image config that is not JSON or lacks a field image-spec config.md requires (`config.os`, `config.architecture`). */
+  readonly MALFORMED_CONFIG: ProblemLocation;
   readonly IMAGE_INDEX: {
     readonly mediaType: string;
     readonly runnable: number;

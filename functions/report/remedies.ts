@@ -650,6 +650,17 @@ export const remediesFor = (topic: RemedyTopic, context: RemedyContext): Fix[] =
           context,
         ),
       ];
+    case 'unreadable-config':
+      return [
+        single(
+          'docker-buildx',
+          'Rebuild the image with a standard builder',
+          [
+            'The image config is written when the image is built, so pushing the same image again does not change it: rebuild with docker buildx, buildah or another standard builder, which write `os` and `architecture` into the config.',
+          ],
+          context,
+        ),
+      ];
     default:
       return assertNever(topic, 'remedy topic');
   }

@@ -85,7 +85,7 @@ export const configurationMarkdown = (): string =>
     'templates let the function recognise every tag the guard writes, whoever pushes it, and check that',
     'the image it names earns it ([trust-model.md](trust-model.md)). The guard tag is the pushed tag as it',
     'is plus the suffix (`-x` gives `-x-deployable`), renamed only where it must be: characters outside',
-    'ECR\'s alphabet `[a-zA-Z0-9-_.]` become `_` (possible only offline), and a tag too long to stay within',
+    "ECR's alphabet `[a-zA-Z0-9-_.]` become `_` (possible only offline), and a tag too long to stay within",
     'the 128 characters of the OCI distribution spec is cut and given an 8-character hash of the original',
     'so two long tags never collide (ECR itself takes 300: see `functions/core/tag-template.ts`). With',
     'both architectures targeted and a multi-platform index, put `{arch}` in `GUARD_DEPLOYABLE_TAG_TEMPLATE`',

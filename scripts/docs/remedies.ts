@@ -21,6 +21,7 @@ const TOPICS: Readonly<Record<RemedyTopic, string>> = {
   'unsupported-media-type': 'unusual config or layer media types',
   'large-manifest': 'a manifest larger than Lambda advises',
   'unreadable-manifest': 'a manifest that does not parse or match its digest',
+  'unreadable-config': 'an image config that is not JSON or lacks its os or architecture',
 };
 
 const STATUS_WORDS: Readonly<Record<FactStatus, string>> = {

@@ -435,19 +435,19 @@ describe('classify: the config blob', () => {
       name: 'a config whose os is a number',
       config: imageConfig({ extra: { os: 7 } }),
       blobs: (img: ImageFixture) => pool(img.config),
-      reason: { code: 'MALFORMED_MANIFEST', details: { path: 'config.os' } },
+      reason: { code: 'MALFORMED_CONFIG', details: { path: 'config.os' } },
     },
     {
       name: 'a config without architecture',
       config: imageConfig({ omit: ['architecture'] }),
       blobs: (img: ImageFixture) => pool(img.config),
-      reason: { code: 'MALFORMED_MANIFEST', details: { path: 'config.architecture' } },
+      reason: { code: 'MALFORMED_CONFIG', details: { path: 'config.architecture' } },
     },
     {
       name: 'a config that is not JSON',
       config: rawFixture(MediaType.OciConfig, '{"os": "linux",'),
       blobs: (img: ImageFixture) => pool(img.config),
-      reason: { code: 'MALFORMED_MANIFEST', details: { path: 'config' } },
+      reason: { code: 'MALFORMED_CONFIG', details: { path: 'config' } },
     },
   ])('$name -> quarantined', ({ spec, config, blobs, reason }) => {
     // Prepare

@@ -675,7 +675,7 @@ describe('classify: problems with index children', () => {
     expect(treeOf(verdict).children[0]).toMatchObject({ role: 'image', mark: 'error', label: `image linux/amd64 — ${code}` });
   });
 
-  it('a child config without os is MALFORMED_MANIFEST at the index level', () => {
+  it('a child config without os is MALFORMED_CONFIG at the index level', () => {
     // Prepare
     const broken = image({ platform: 'linux/amd64', config: imageConfig({ omit: ['os'] }) });
     const idx = index({ entries: [{ of: broken, platform: 'linux/amd64' }] });
@@ -684,7 +684,7 @@ describe('classify: problems with index children', () => {
     const verdict = classify({ subject: idx.bytes, manifests: pool(broken), blobs: pool(broken.config) });
 
     // Assess
-    expect(verdict.reasons.map((r) => r.code)).toStrictEqual(['IMAGE_INDEX', 'MALFORMED_MANIFEST']);
+    expect(verdict.reasons.map((r) => r.code)).toStrictEqual(['IMAGE_INDEX', 'MALFORMED_CONFIG']);
     expect(verdict.reasons[1]).toMatchObject({ details: { entry: 0, path: 'config.os' } });
   });
 

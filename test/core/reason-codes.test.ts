@@ -1,6 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { fakeDigest, helmChart, image, index, jsonBytes, pool, schema1, seedCase } from '../../fixtures/oci-fixtures.js';
+import {
+  fakeDigest,
+  helmChart,
+  image,
+  index,
+  jsonBytes,
+  jsonFixture,
+  pool,
+  schema1,
+  seedCase,
+} from '../../fixtures/oci-fixtures.js';
 import { type ClassifyOptions, classify, type Evidence, verdictFor } from '../../functions/core/classify.js';
 import { LAMBDA_RULES, REASON_CODES, type ReasonCode, ruleFor } from '../../functions/core/lambda-rules.js';
 import { MediaType } from '../../functions/core/media-type.js';
@@ -23,6 +33,13 @@ const GiB = 1024 ** 3;
 const ONE_PER_CODE: Record<ReasonCode, Case> = {
   MALFORMED_MANIFEST: { evidence: () => ({ subject: jsonBytes({ schemaVersion: 2, layers: 'none' }) }), verdict: 'quarantined' },
   DIGEST_MISMATCH: { evidence: () => ({ subject: image().bytes, expectedDigest: fakeDigest('other') }), verdict: 'quarantined' },
+  MALFORMED_CONFIG: {
+    evidence: () =>
+      withConfig(
+        image({ config: jsonFixture(MediaType.OciConfig, { architecture: 'amd64', rootfs: { type: 'layers', diff_ids: [] } }) }),
+      ),
+    verdict: 'quarantined',
+  },
   IMAGE_INDEX: { evidence: () => ({ subject: seedCase().index.bytes }), verdict: 'quarantined' },
   SCHEMA1_MANIFEST: { evidence: () => ({ subject: schema1({ signed: true }).bytes }), verdict: 'quarantined' },
   NOT_LINUX: { evidence: () => withConfig(image({ platform: 'windows/amd64' })), verdict: 'quarantined' },
@@ -159,6 +176,7 @@ describe('the rules table', () => {
         'UNSUPPORTED_CONFIG_MEDIA_TYPE',
         'IMAGE_TOO_LARGE',
         'MALFORMED_MANIFEST',
+        'MALFORMED_CONFIG',
         'DIGEST_MISMATCH',
         'UNVERIFIED_LAYER_COMPRESSION',
         'UNCOMPRESSED_LAYER',
