@@ -5,6 +5,7 @@ import { explain } from '../../functions/report/explain.js';
 import type { SubjectContext, TagOutcome } from '../../functions/report/explanation.js';
 import type { GuardFailure } from '../../functions/report/guard-failure.js';
 import { renderFailureText, renderText } from '../../functions/report/render-text.js';
+import { overlong } from '../support/overlong.js';
 import {
   failedPush,
   GITHUB_RUN,
@@ -30,24 +31,6 @@ const wideIndex = (entries: number): Evidence =>
 
 const render = (evidence: Evidence, context: SubjectContext, options?: ClassifyOptions, color = false): string =>
   renderText(explain(classify(evidence, options), context), { color, width: 80 });
-
-/**
- * Digests, URLs, ECR URIs and image references (`repository:tag`): the only tokens allowed to push a
- * line past 80 columns, because breaking them would make them wrong when copied.
- */
-const UNBREAKABLE = /sha256:[0-9a-f]{64}|https?:\/\/|\.amazonaws\.com\/|^[a-z0-9][a-z0-9._/-]*:[A-Za-z0-9_.-]+$/;
-
-/** Lines over 80 columns that are not one long unbreakable token after a short indent or key. */
-const overlong = (text: string): string[] =>
-  text
-    .split('\n')
-    .filter((line) => [...line].length > 80)
-    .filter((line) => {
-      const token = line.split(' ').find((word) => [...word].length > 30 && UNBREAKABLE.test(word));
-      if (token === undefined) return true;
-      const before = line.slice(0, line.indexOf(token));
-      return [...before].length > 20;
-    });
 
 const STORIES: readonly { name: string; text: () => string }[] = [
   {
