@@ -1,6 +1,7 @@
 import {
   BatchGetImageCommand,
   type BatchGetImageCommandOutput,
+  DescribeImagesCommand,
   DescribeRepositoriesCommand,
   type ECRClient,
   GetDownloadUrlForLayerCommand,
@@ -212,5 +213,28 @@ export const createEcrRegistry = (client: ECRClient, options: EcrRegistryOptions
     }
   };
 
-  return { getImages: batchGet, source, putTag, tagPolicy };
+  const pushedAt = async (repository: string, digests: readonly Digest[]): Promise<ReadonlyMap<string, number>> => {
+    if (digests.length === 0) return new Map();
+    try {
+      // DescribeImages takes at most 100 image ids (API_DescribeImages); a note names a handful.
+      const output = await client.send(
+        new DescribeImagesCommand({
+          ...registryId,
+          repositoryName: repository,
+          imageIds: digests.slice(0, BATCH).map((digest) => ({ imageDigest: digest })),
+        }),
+      );
+      return new Map(
+        (output.imageDetails ?? []).flatMap((detail) =>
+          detail.imageDigest === undefined || detail.imagePushedAt === undefined
+            ? []
+            : [[detail.imageDigest, detail.imagePushedAt.getTime()] as const],
+        ),
+      );
+    } catch (error) {
+      throw toGuardError(error, `DescribeImages ${repository}`);
+    }
+  };
+
+  return { getImages: batchGet, source, putTag, tagPolicy, pushedAt };
 };

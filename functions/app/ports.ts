@@ -58,6 +58,11 @@ export interface Registry {
   putTag(repository: string, tag: string, manifest: RawManifest): Promise<PutTagResult>;
   /** The repository's tag mutability (cached by the adapter). */
   tagPolicy(repository: string): Promise<TagPolicy>;
+  /**
+   * When each image was pushed, in epoch milliseconds (one DescribeImages call), for the digests
+   * the registry knows; only asked when a notification names an earlier image.
+   */
+  pushedAt(repository: string, digests: readonly Digest[]): Promise<ReadonlyMap<string, number>>;
 }
 
 /** Publishes notifications (SNS). Throws a retryable `GuardError` on throttling and outages. */

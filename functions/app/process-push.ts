@@ -1,7 +1,7 @@
 import type { GuardConfig } from '../config/load-config.js';
 import { classifyParsed } from '../core/classify.js';
 import type { Digest } from '../core/digest.js';
-import { parseGuardTag, tagHistory } from '../core/guard-tag-state.js';
+import { parseGuardTag, type TagHistory, tagHistory } from '../core/guard-tag-state.js';
 import type { IntegrityAlert } from '../core/integrity-alert.js';
 import type { EventSkipCode, PushEvent } from '../core/push-event.js';
 import type { SubjectContext } from '../core/subject-context.js';
@@ -235,6 +235,7 @@ export const processPush = async (deps: GuardDeps, push: PushEvent): Promise<Pus
   const shouldNotify =
     verdict.verdict === 'quarantined' ||
     (verdict.verdict === 'deployable' && (config.notifyOnDeployable || history.recoveredFrom !== null));
+  const dated = shouldNotify ? await withPushTimes(deps, push, history) : history;
   let notificationId: string | null = null;
   let slack: string | null = null;
   let slackPost: Promise<string | null> = Promise.resolve(null);
@@ -247,7 +248,7 @@ export const processPush = async (deps: GuardDeps, push: PushEvent): Promise<Pus
       architectures: config.architectures,
       source: `ecr:${push.repository}`,
       tagging: predicted,
-      history,
+      history: dated,
       ...(config.organization === null ? {} : { account: { id: push.account, alias: accountAlias(config, push) } }),
     };
     const message = (await deps.composer()).verdict({ verdict, context, push: withAlias(config, push) });
@@ -284,6 +285,25 @@ export const processPush = async (deps: GuardDeps, push: PushEvent): Promise<Pus
     slack,
   });
   return { kind: 'checked', verdict: verdict.verdict, reasons, tags, notificationId, slack };
+};
+
+/**
+ * When the images that stale tags name were pushed, for the note (one DescribeImages call, only
+ * when there is a stale tag). The note is worth less than the check: a refusal (a role without
+ * ecr:DescribeImages) or an outage leaves the time out and is logged, never retried.
+ */
+const withPushTimes = async (deps: GuardDeps, push: PushEvent, history: TagHistory): Promise<TagHistory> => {
+  if (history.stale.length === 0) return history;
+  try {
+    const times = await deps.registry.pushedAt(
+      push.repository,
+      history.stale.map((item) => item.digest as Digest),
+    );
+    return { ...history, stale: history.stale.map((item) => ({ ...item, pushedAt: times.get(item.digest) ?? null })) };
+  } catch (error) {
+    deps.logger.warn('push time of a stale tag not read', { repository: push.repository, error: (error as Error).message });
+    return history;
+  }
 };
 
 /**

@@ -108,8 +108,11 @@ export const guardTagState = (facts: GuardTagFacts): GuardTagState => {
 
 /** What the guard's own tags said before this push, from the probes the first read already made. */
 export interface TagHistory {
-  /** Deployable tags that name an earlier image of the base tag, not the one it names now. */
-  readonly stale: readonly { readonly tag: string; readonly digest: string }[];
+  /**
+   * Deployable tags that name an earlier image of the base tag, not the one it names now, with
+   * when that image was pushed (the guard checks an image on its push) when the registry said.
+   */
+  readonly stale: readonly { readonly tag: string; readonly digest: string; readonly pushedAt: number | null }[];
   /** For a deployable push: the earlier image the quarantine tag names (the push this one recovers from). */
   readonly recoveredFrom: string | null;
 }
@@ -136,7 +139,7 @@ export const tagHistory = (input: {
       expected: input.planned.find((item) => item.tag === tag)?.digest ?? null,
       namedEarnsIt: true,
     });
-    return state.state === 'stale' ? [{ tag, digest: state.names }] : [];
+    return state.state === 'stale' ? [{ tag, digest: state.names, pushedAt: null }] : [];
   });
   const quarantined = input.current.get(input.quarantineTag);
   const recoveredFrom =

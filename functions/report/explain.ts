@@ -313,6 +313,9 @@ const deployNowOf = (verdict: Verdict, context: SubjectContext): DeployNow | nul
   return null;
 };
 
+/** `2026-12-01 09:30 UTC`: one unambiguous time for every reader of a notification. */
+const utcMinute = (epochMs: number): string => `${new Date(epochMs).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
 /**
  * What the guard's own tags said before this push: a deployable tag still naming an earlier image
  * (deploying by it gets that image, not this push), and a recovery from a quarantined push.
@@ -323,7 +326,7 @@ const historyNotes = (context: SubjectContext): string[] => {
   const base = codeSafe(context.tag ?? '<tag>');
   const stale = history.stale.map(
     (item) =>
-      `\`${codeSafe(item.tag)}\` still names \`${codeSafe(item.digest)}\`, an earlier push of \`${base}\` the guard checked then; it is not this image, and a deploy by that tag gets the earlier image. Push a fixed \`${base}\` and the guard moves the tag; until then deploy by digest, or remove the tag if the earlier image must not be deployed either.`,
+      `\`${codeSafe(item.tag)}\` still names \`${codeSafe(item.digest)}\`, an earlier push of \`${base}\` the guard checked then${item.pushedAt === null ? '' : ` (pushed ${utcMinute(item.pushedAt)})`}; it is not this image, and a deploy by that tag gets the earlier image. Push a fixed \`${base}\` and the guard moves the tag; until then deploy by digest, or remove the tag if the earlier image must not be deployed either.`,
   );
   const recovered =
     history.recoveredFrom === null

@@ -223,6 +223,39 @@ describe('ECR registry: tag policy', () => {
   });
 });
 
+describe('ECR registry: push times', () => {
+  it('asks DescribeImages for the digests in the given registry and maps imagePushedAt (epoch seconds) to milliseconds', async () => {
+    // Prepare: imagePushedAt is a timestamp, sent as epoch seconds in ECR's JSON protocol
+    const { registry, requests } = registryWith(
+      () => jsonOk({ imageDetails: [{ imageDigest: DIGEST, imagePushedAt: 1_764_579_600.5 }, { imageDigest: OTHER }] }),
+      { registryId: '210987654321' },
+    );
+
+    // Act
+    const times = await registry.pushedAt('orders', [DIGEST, OTHER]);
+
+    // Assess: an image without a push time is left out, never guessed
+    expect([...times]).toStrictEqual([[DIGEST, 1_764_579_600_500]]);
+    expect(requests).toStrictEqual([
+      {
+        operation: 'DescribeImages',
+        body: {
+          registryId: '210987654321',
+          repositoryName: 'orders',
+          imageIds: [{ imageDigest: DIGEST }, { imageDigest: OTHER }],
+        },
+      },
+    ]);
+  });
+
+  it('makes no call for no digests, and maps a refusal', async () => {
+    const { registry, requests } = registryWith(() => jsonError('AccessDeniedException'));
+    expect((await registry.pushedAt('orders', [])).size).toBe(0);
+    expect(requests).toHaveLength(0);
+    await expect(registry.pushedAt('orders', [DIGEST])).rejects.toMatchObject({ code: 'ACCESS_DENIED', retryable: false });
+  });
+});
+
 describe('ECR registry: blobs over a pre-signed URL', () => {
   let server: Server;
   let base = '';

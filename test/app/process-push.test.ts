@@ -609,3 +609,56 @@ describe('processPush: guard tags are checked, whoever wrote them', () => {
     expect(h.published).toEqual([]);
   });
 });
+
+describe('processPush: a deployable tag left naming an earlier image', () => {
+  const good = image({ platform: 'linux/arm64' });
+  const bad = image({ platform: 'linux/s390x' });
+
+  /** `v7` was deployable and tagged so; then `v7` is pushed again as an s390x image. */
+  const staleCase = () => {
+    const h = harness();
+    addImage(h.memory, good, 'v7');
+    h.memory.tags.set('v7-deployable', good.digest);
+    addImage(h.memory, bad, 'v7');
+    return h;
+  };
+
+  it.each([
+    { name: 'the registry answers', fail: false, expected: `(pushed 2026-12-01 09:00 UTC)` },
+    { name: 'DescribeImages is refused', fail: true, expected: null },
+  ])('names the earlier digest, and when it was pushed when $name', async ({ fail, expected }) => {
+    // Prepare
+    const h = staleCase();
+    if (fail) h.memory.failNext('pushedAt', new GuardError('ACCESS_DENIED', 'DescribeImages denied', false));
+
+    // Act
+    const outcome = await processPush(h.deps, pushOf(bad, 'v7'));
+
+    // Assess: the check and its notification never depend on the time
+    expect(outcome.kind).toBe('checked');
+    expect(h.published).toHaveLength(1);
+    const stale = h.verdicts[0]?.context.history?.stale;
+    expect(stale).toStrictEqual([
+      { tag: 'v7-deployable', digest: good.digest, pushedAt: fail ? null : Date.UTC(2026, 11, 1, 9, 0) },
+    ]);
+    const email = (JSON.parse(h.published[0]?.Message ?? '{}') as { default: string }).default.replace(/\s+/g, ' ');
+    expect(email).toContain(`v7-deployable\` still names \`${good.digest}\``);
+    if (expected === null) expect(email).not.toContain('(pushed ');
+    else expect(email).toContain(expected);
+    expect(h.logs.some((log) => log.level === 'WARN' && log.message === 'push time of a stale tag not read')).toBe(fail);
+    expect(h.memory.calls.filter((call) => call.op === 'pushedAt')).toHaveLength(1);
+  });
+
+  it('asks for no push time when no tag is stale', async () => {
+    // Prepare
+    const h = harness();
+    addImage(h.memory, bad, 'v7');
+
+    // Act
+    await processPush(h.deps, pushOf(bad, 'v7'));
+
+    // Assess
+    expect(h.published).toHaveLength(1);
+    expect(h.memory.calls.filter((call) => call.op === 'pushedAt')).toStrictEqual([]);
+  });
+});

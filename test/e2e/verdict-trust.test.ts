@@ -5,6 +5,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DescribeImagesCommand } from '@aws-sdk/client-ecr';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { image, seedCase } from '../../fixtures/oci-fixtures.js';
 import { pushFixture, pushSeed, putRawManifest } from '../../fixtures/push-fixture.js';
@@ -133,7 +134,15 @@ describe('stale, racing and recovered tags', () => {
       const [sent, ...more] = notifications(endpoint, mark);
       expect(more).toEqual([]);
       expect(sent?.emailSubject).toMatch(/^Quarantined: orders-service:v7 /);
-      expect(sent?.email.replace(/\s+/g, ' ').replaceAll('`', '')).toContain(`v7-deployable still names ${good.digest}`);
+      // The note says when the earlier image was pushed (and so checked), as ECR records it.
+      const described = await ecr.send(
+        new DescribeImagesCommand({ repositoryName: REPOSITORY, imageIds: [{ imageDigest: good.digest }] }),
+      );
+      const pushedAt = described.imageDetails?.[0]?.imagePushedAt?.toISOString().slice(0, 16).replace('T', ' ');
+      expect(pushedAt).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d$/);
+      expect(sent?.email.replace(/\s+/g, ' ').replaceAll('`', '')).toContain(
+        `v7-deployable still names ${good.digest}, an earlier push of v7 the guard checked then (pushed ${pushedAt} UTC)`,
+      );
       expect(await tagsInEcr(ecr)).toEqual({ v7: bad.digest, 'v7-deployable': good.digest, 'v7-quarantined': bad.digest });
     } finally {
       await close();

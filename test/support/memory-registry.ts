@@ -13,7 +13,7 @@ import { type Digest, digestOf } from '../../functions/core/digest.js';
 
 /** One call the fake registry saw, for asserting call counts and order. */
 export interface RegistryCall {
-  readonly op: 'getImages' | 'getManifests' | 'getBlob' | 'putTag' | 'tagPolicy';
+  readonly op: 'getImages' | 'getManifests' | 'getBlob' | 'putTag' | 'tagPolicy' | 'pushedAt';
   readonly detail: string;
 }
 
@@ -27,6 +27,11 @@ export const createMemoryRegistry = (options: { policy?: TagPolicy } = {}) => {
   const tags = new Map<string, string>();
   const blobs = new Map<string, Uint8Array>();
   const calls: RegistryCall[] = [];
+  // Push times, one minute apart from a fixed start, so notes that name them are reproducible.
+  const pushed = new Map<string, number>();
+  const markPushed = (digest: string) => {
+    if (!pushed.has(digest)) pushed.set(digest, Date.UTC(2026, 11, 1, 9, 0) + pushed.size * 60_000);
+  };
   const failures: { op: RegistryCall['op']; error: Error; remaining: number }[] = [];
   let policy: TagPolicy = options.policy ?? { mutability: 'MUTABLE', exclusionFilters: [] };
 
@@ -41,6 +46,7 @@ export const createMemoryRegistry = (options: { policy?: TagPolicy } = {}) => {
   const addManifest = (bytes: Uint8Array, mediaType?: string, tag?: string): RawManifest => {
     const manifest: RawManifest = { digest: digestOf(bytes), bytes, ...(mediaType === undefined ? {} : { mediaType }) };
     manifests.set(manifest.digest, manifest);
+    markPushed(manifest.digest);
     if (tag !== undefined) tags.set(tag, manifest.digest);
     return manifest;
   };
@@ -90,6 +96,11 @@ export const createMemoryRegistry = (options: { policy?: TagPolicy } = {}) => {
       calls.push({ op: 'tagPolicy', detail: '' });
       maybeFail('tagPolicy');
       return policy;
+    },
+    pushedAt: async (_repository, digests) => {
+      calls.push({ op: 'pushedAt', detail: digests.join(',') });
+      maybeFail('pushedAt');
+      return new Map(digests.flatMap((digest) => (pushed.has(digest) ? [[digest, pushed.get(digest) as number] as const] : [])));
     },
   };
 
