@@ -222,7 +222,12 @@ export class EcrLambdaGuard extends Construct {
       });
     }
 
-    this.alarms = createGuardAlarms(this, this);
+    this.alarms = createGuardAlarms(this, {
+      handler: this.handler,
+      ruleDeadLetterQueue: this.ruleDeadLetterQueue,
+      failureQueue: this.failureQueue,
+      ...(sweepHours > 0 ? { sweep: { intervalHours: sweepHours, namespace: settings.function.metricsNamespace } } : {}),
+    });
     if (settings.alarmsNotifyTopic) {
       const action = new cloudwatchActions.SnsAction(this.topic);
       for (const each of this.alarms) each.addAlarmAction(action);

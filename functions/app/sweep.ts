@@ -133,5 +133,14 @@ export const runSweep = async (
     failures,
   };
   logger.info('swept', { ...outcome, since: new Date(since).toISOString(), until: new Date(until).toISOString() });
+  const oldestLeft = candidates[checked];
+  if (oldestLeft !== undefined) {
+    // Left tags stay candidates only while in the window: say when the oldest leaves it.
+    logger.warn('sweep left tags unchecked', {
+      remaining,
+      oldest: { repository: oldestLeft.repository.name, tag: oldestLeft.tag, pushedAt: new Date(oldestLeft.pushedAt).toISOString() },
+      leavesWindowAt: new Date(oldestLeft.pushedAt + 2 * interval).toISOString(),
+    });
+  }
   return outcome;
 };

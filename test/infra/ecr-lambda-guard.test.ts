@@ -54,7 +54,7 @@ describe('EcrLambdaGuard with defaults', () => {
       'AWS::Lambda::EventInvokeConfig': 1,
       'AWS::Lambda::Permission': 2,
       'AWS::Events::Rule': 2,
-      'AWS::CloudWatch::Alarm': 3,
+      'AWS::CloudWatch::Alarm': 4,
     });
   });
 
@@ -257,7 +257,7 @@ describe('EcrLambdaGuard with defaults', () => {
     }
   });
 
-  it('alarms on function errors and on any message in either dead-letter queue, notifying the topic', () => {
+  it('alarms on function errors, on any message in either dead-letter queue and on a sweep that left tags, notifying the topic', () => {
     const g = guard.stack.guard;
     const alarms = Object.values(guard.template.findResources('AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties);
     const common = {
@@ -268,32 +268,45 @@ describe('EcrLambdaGuard with defaults', () => {
       Threshold: 1,
       TreatMissingData: 'notBreaching',
     };
-    expect(alarms).toStrictEqual([
-      {
-        ...common,
-        AlarmDescription: expect.stringContaining('failed'),
-        Namespace: 'AWS/Lambda',
-        MetricName: 'Errors',
-        Statistic: 'Sum',
-        Dimensions: [{ Name: 'FunctionName', Value: guard.ref(g.handler.functionName) }],
-      },
-      {
-        ...common,
-        AlarmDescription: expect.stringContaining('rule dead-letter queue'),
-        Namespace: 'AWS/SQS',
-        MetricName: 'ApproximateNumberOfMessagesVisible',
-        Statistic: 'Maximum',
-        Dimensions: [{ Name: 'QueueName', Value: guard.ref(g.ruleDeadLetterQueue.queueName) }],
-      },
-      {
-        ...common,
-        AlarmDescription: expect.stringContaining('failure queue'),
-        Namespace: 'AWS/SQS',
-        MetricName: 'ApproximateNumberOfMessagesVisible',
-        Statistic: 'Maximum',
-        Dimensions: [{ Name: 'QueueName', Value: guard.ref(g.failureQueue.queueName) }],
-      },
-    ]);
+    // The template orders resources by logical id, not by creation: compare as a set.
+    expect(alarms).toHaveLength(4);
+    expect(alarms).toStrictEqual(
+      expect.arrayContaining([
+        {
+          ...common,
+          AlarmDescription: expect.stringContaining('failed'),
+          Namespace: 'AWS/Lambda',
+          MetricName: 'Errors',
+          Statistic: 'Sum',
+          Dimensions: [{ Name: 'FunctionName', Value: guard.ref(g.handler.functionName) }],
+        },
+        {
+          ...common,
+          AlarmDescription: expect.stringContaining('rule dead-letter queue'),
+          Namespace: 'AWS/SQS',
+          MetricName: 'ApproximateNumberOfMessagesVisible',
+          Statistic: 'Maximum',
+          Dimensions: [{ Name: 'QueueName', Value: guard.ref(g.ruleDeadLetterQueue.queueName) }],
+        },
+        {
+          ...common,
+          AlarmDescription: expect.stringContaining('failure queue'),
+          Namespace: 'AWS/SQS',
+          MetricName: 'ApproximateNumberOfMessagesVisible',
+          Statistic: 'Maximum',
+          Dimensions: [{ Name: 'QueueName', Value: guard.ref(g.failureQueue.queueName) }],
+        },
+        {
+          // One datapoint per daily sweep: the period is the sweep interval.
+          ...common,
+          AlarmDescription: expect.stringContaining('sweep left tags unchecked'),
+          Namespace: 'EcrLambdaGuard',
+          MetricName: 'SweepRemaining',
+          Statistic: 'Maximum',
+          Period: 86_400,
+        },
+      ]),
+    );
   });
 
   it('outputs the topic ARN, the function name, both queue URLs and the tag exclusion filters', () => {

@@ -202,7 +202,7 @@ describe('notifications', () => {
 
   it('keeps the alarms but sends them nowhere when alarmsNotifyTopic is false', () => {
     const alarms = Object.values(full.template.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(3);
+    expect(alarms).toHaveLength(4);
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toBeUndefined();
   });
 });
