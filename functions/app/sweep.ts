@@ -138,7 +138,11 @@ export const runSweep = async (
     // Left tags stay candidates only while in the window: say when the oldest leaves it.
     logger.warn('sweep left tags unchecked', {
       remaining,
-      oldest: { repository: oldestLeft.repository.name, tag: oldestLeft.tag, pushedAt: new Date(oldestLeft.pushedAt).toISOString() },
+      oldest: {
+        repository: oldestLeft.repository.name,
+        tag: oldestLeft.tag,
+        pushedAt: new Date(oldestLeft.pushedAt).toISOString(),
+      },
       leavesWindowAt: new Date(oldestLeft.pushedAt + 2 * interval).toISOString(),
     });
   }
