@@ -1,7 +1,7 @@
 import type { GuardConfig } from '../config/load-config.js';
 import { classifyParsed } from '../core/classify.js';
 import type { Digest } from '../core/digest.js';
-import { parseGuardTag, type TagHistory, tagHistory } from '../core/guard-tag-state.js';
+import { confirmRecovery, parseGuardTag, type TagHistory, tagHistory } from '../core/guard-tag-state.js';
 import type { IntegrityAlert } from '../core/integrity-alert.js';
 import type { EventSkipCode, PushEvent } from '../core/push-event.js';
 import type { SubjectContext } from '../core/subject-context.js';
@@ -222,7 +222,7 @@ export const processPush = async (deps: GuardDeps, push: PushEvent): Promise<Pus
   const quarantineTag = tag === null ? null : renderTag(templates.quarantine, tag);
   const history =
     tag === null || quarantineTag === null
-      ? { stale: [], recoveredFrom: null }
+      ? { stale: [], recoveredFrom: null, recoveryToConfirm: null }
       : tagHistory({
           verdict,
           subjectDigest: push.digest,
@@ -231,11 +231,17 @@ export const processPush = async (deps: GuardDeps, push: PushEvent): Promise<Pus
           quarantineTag,
           deployableTags: probes.filter((probe) => probe !== tag && probe !== quarantineTag),
         });
+  // Push times are read only when they matter: to confirm a recovery before deciding to notify, and
+  // to date stale tags in a notification that will go out (or may, when a recovery is pending).
+  const mayNotify =
+    verdict.verdict === 'quarantined' ||
+    (verdict.verdict === 'deployable' &&
+      (config.notifyOnDeployable || history.recoveredFrom !== null || history.recoveryToConfirm !== null));
+  const dated = await withPushTimes(deps, push, history, mayNotify);
   // A recovery is news even when deployable pushes are not announced: the last word was "quarantined".
   const shouldNotify =
     verdict.verdict === 'quarantined' ||
-    (verdict.verdict === 'deployable' && (config.notifyOnDeployable || history.recoveredFrom !== null));
-  const dated = shouldNotify ? await withPushTimes(deps, push, history) : history;
+    (verdict.verdict === 'deployable' && (config.notifyOnDeployable || dated.recoveredFrom !== null));
   let notificationId: string | null = null;
   let slack: string | null = null;
   let slackPost: Promise<string | null> = Promise.resolve(null);
@@ -277,8 +283,8 @@ export const processPush = async (deps: GuardDeps, push: PushEvent): Promise<Pus
     digest: push.digest,
     verdict: verdict.verdict,
     reasons,
-    staleTags: history.stale,
-    recoveredFrom: history.recoveredFrom,
+    staleTags: dated.stale,
+    recoveredFrom: dated.recoveredFrom,
     deployableChild: verdict.deployableChild?.digest ?? null,
     tags: tags.map((t) => ({ tag: t.tag, outcome: t.outcome })),
     notificationId,
@@ -288,22 +294,31 @@ export const processPush = async (deps: GuardDeps, push: PushEvent): Promise<Pus
 };
 
 /**
- * When the images that stale tags name were pushed, for the note (one DescribeImages call, only
- * when there is a stale tag). The note is worth less than the check: a refusal (a role without
- * ecr:DescribeImages) or an outage leaves the time out and is logged, never retried.
+ * Push times in one DescribeImages call, made only when a recovery needs confirming or a
+ * notification names stale tags (`dateStale`). Times are worth less than the check: a refusal or an
+ * outage is logged, never retried; stale tags then go undated and a pending recovery is not
+ * announced (a missed "deployable again" is quieter than a repeated one).
  */
-const withPushTimes = async (deps: GuardDeps, push: PushEvent, history: TagHistory): Promise<TagHistory> => {
-  if (history.stale.length === 0) return history;
+const withPushTimes = async (
+  deps: GuardDeps,
+  push: PushEvent,
+  history: TagHistory,
+  dateStale: boolean,
+): Promise<TagHistory> => {
+  const recovery = history.recoveryToConfirm;
+  const digests = new Set([
+    ...(dateStale ? history.stale.map((item) => item.digest) : []),
+    ...(recovery === null ? [] : [recovery.quarantined, ...recovery.deployable]),
+  ]);
+  if (digests.size === 0) return history;
+  let times: ReadonlyMap<string, number> = new Map();
   try {
-    const times = await deps.registry.pushedAt(
-      push.repository,
-      history.stale.map((item) => item.digest as Digest),
-    );
-    return { ...history, stale: history.stale.map((item) => ({ ...item, pushedAt: times.get(item.digest) ?? null })) };
+    times = await deps.registry.pushedAt(push.repository, [...digests] as Digest[]);
   } catch (error) {
-    deps.logger.warn('push time of a stale tag not read', { repository: push.repository, error: (error as Error).message });
-    return history;
+    deps.logger.warn('push times not read', { repository: push.repository, error: (error as Error).message });
   }
+  const dated = { ...history, stale: history.stale.map((item) => ({ ...item, pushedAt: times.get(item.digest) ?? null })) };
+  return confirmRecovery(dated, times);
 };
 
 /**

@@ -11,7 +11,7 @@
  *   absent   nothing expected, nothing there
  */
 import type { LambdaArchitecture } from './platform.js';
-import type { GuardTemplates } from './tag-plan.js';
+import type { GuardTemplates, TagOutcome } from './tag-plan.js';
 import { renderTag } from './tag-template.js';
 import type { Verdict } from './verdict.js';
 
@@ -109,42 +109,68 @@ export const guardTagState = (facts: GuardTagFacts): GuardTagState => {
 /** What the guard's own tags said before this push, from the probes the first read already made. */
 export interface TagHistory {
   /**
-   * Deployable tags that name an earlier image of the base tag, not the one it names now, with
-   * when that image was pushed (the guard checks an image on its push) when the registry said.
+   * Deployable tags that will still name an earlier image of the base tag after this push (this
+   * push does not move them: it earns no such tag, or the repository refuses the move), with when
+   * that image was pushed (the guard checks an image on its push) when the registry said.
    */
   readonly stale: readonly { readonly tag: string; readonly digest: string; readonly pushedAt: number | null }[];
   /** For a deployable push: the earlier image the quarantine tag names (the push this one recovers from). */
   readonly recoveredFrom: string | null;
+  /**
+   * A recovery that only push times can confirm: the quarantine tag and a deployable tag both name
+   * earlier images, and it is a recovery only when the quarantined image is the newer of them
+   * (otherwise the recovery was announced already, by the push that wrote that deployable tag).
+   */
+  readonly recoveryToConfirm: { readonly quarantined: string; readonly deployable: readonly string[] } | null;
 }
+
+/** Outcomes after which a planned tag names what this push earns: it is not left behind. */
+const MOVED: ReadonlySet<TagOutcome['outcome']> = new Set(['created', 'unchanged', 'planned']);
 
 /**
  * Reads the history of a base tag off the probes of its guard tags (no extra round trip): a
- * deployable tag that names anything but what this push earns it for is `stale` (the guard wrote it
- * for an earlier push; a foreign one raised its own alert when it was pushed), and a deployable push
- * whose quarantine tag names an earlier image is a recovery.
+ * deployable tag that names another image and that this push does not move is `stale` (the guard
+ * wrote it for an earlier push; a foreign one raised its own alert when it was pushed), and a
+ * deployable push whose quarantine tag names an earlier image is a recovery when nothing deployable
+ * was announced since (see {@link TagHistory.recoveryToConfirm}).
  */
 export const tagHistory = (input: {
   readonly verdict: Verdict;
   readonly subjectDigest: string;
-  /** The tags the verdict earns, with their digests (the tag plan). */
-  readonly planned: readonly { readonly tag: string; readonly digest: string }[];
+  /** The tag plan: the tags the verdict earns, their digests and what writing them will do. */
+  readonly planned: readonly Pick<TagOutcome, 'tag' | 'digest' | 'outcome'>[];
   /** What each probed tag names now. */
   readonly current: ReadonlyMap<string, string>;
   readonly quarantineTag: string;
   readonly deployableTags: readonly string[];
 }): TagHistory => {
-  const stale = input.deployableTags.flatMap((tag) => {
-    const state = guardTagState({
-      names: input.current.get(tag) ?? null,
-      expected: input.planned.find((item) => item.tag === tag)?.digest ?? null,
-      namedEarnsIt: true,
-    });
-    return state.state === 'stale' ? [{ tag, digest: state.names, pushedAt: null }] : [];
+  const earlier = input.deployableTags.flatMap((tag) => {
+    const names = input.current.get(tag);
+    const plan = input.planned.find((item) => item.tag === tag);
+    if (names === undefined || names === plan?.digest) return [];
+    return [{ tag, digest: names, moved: plan !== undefined && MOVED.has(plan.outcome) }];
   });
+  const stale = earlier.filter((item) => !item.moved).map(({ tag, digest }) => ({ tag, digest, pushedAt: null }));
   const quarantined = input.current.get(input.quarantineTag);
-  const recoveredFrom =
-    input.verdict.verdict === 'deployable' && quarantined !== undefined && quarantined !== input.subjectDigest
-      ? quarantined
-      : null;
-  return { stale, recoveredFrom };
+  if (input.verdict.verdict !== 'deployable' || quarantined === undefined || quarantined === input.subjectDigest) {
+    return { stale, recoveredFrom: null, recoveryToConfirm: null };
+  }
+  const deployable = [...new Set(earlier.map((item) => item.digest).filter((digest) => digest !== quarantined))];
+  return deployable.length === 0
+    ? { stale, recoveredFrom: quarantined, recoveryToConfirm: null }
+    : { stale, recoveredFrom: null, recoveryToConfirm: { quarantined, deployable } };
+};
+
+/**
+ * Settles a recovery with push times (epoch ms by digest): the quarantined image pushed after every
+ * image a deployable tag names means the last word was "quarantined". Unknown times settle nothing:
+ * a missed "deployable again" is quieter than one repeated on every later push.
+ */
+export const confirmRecovery = (history: TagHistory, pushedAt: ReadonlyMap<string, number>): TagHistory => {
+  const candidate = history.recoveryToConfirm;
+  if (candidate === null) return history;
+  const quarantinedAt = pushedAt.get(candidate.quarantined);
+  const times = candidate.deployable.map((digest) => pushedAt.get(digest));
+  const newer = quarantinedAt !== undefined && times.every((time) => time !== undefined && time < quarantinedAt);
+  return { ...history, recoveredFrom: newer ? candidate.quarantined : null, recoveryToConfirm: null };
 };

@@ -645,7 +645,7 @@ describe('processPush: a deployable tag left naming an earlier image', () => {
     expect(email).toContain(`v7-deployable\` still names \`${good.digest}\``);
     if (expected === null) expect(email).not.toContain('(pushed ');
     else expect(email).toContain(expected);
-    expect(h.logs.some((log) => log.level === 'WARN' && log.message === 'push time of a stale tag not read')).toBe(fail);
+    expect(h.logs.some((log) => log.level === 'WARN' && log.message === 'push times not read')).toBe(fail);
     expect(h.memory.calls.filter((call) => call.op === 'pushedAt')).toHaveLength(1);
   });
 
@@ -659,6 +659,52 @@ describe('processPush: a deployable tag left naming an earlier image', () => {
 
     // Assess
     expect(h.published).toHaveLength(1);
+    expect(h.memory.calls.filter((call) => call.op === 'pushedAt')).toStrictEqual([]);
+  });
+});
+
+describe('processPush: a tag that recovers is announced once', () => {
+  it('bad, then good, then good again: "Deployable again" for the first good push only', async () => {
+    // Prepare: three pushes of v7, in push order (the memory registry dates them a minute apart)
+    const h = harness();
+    const bad = image({ platform: 'linux/s390x' });
+    const good1 = image({ platform: 'linux/arm64', annotations: { build: '1' } });
+    const good2 = image({ platform: 'linux/arm64', annotations: { build: '2' } });
+    const subjects: string[] = [];
+
+    // Act
+    for (const fixture of [bad, good1, good2]) {
+      addImage(h.memory, fixture, 'v7');
+      await processPush(h.deps, pushOf(fixture, 'v7'));
+      subjects.push(...h.published.splice(0).map((request) => request.Subject ?? ''));
+    }
+
+    // Assess: the third push finds the quarantine tag on `bad` still, and is told it is older
+    expect(subjects).toStrictEqual([
+      expect.stringMatching(/^Quarantined: orders-service:v7 /),
+      expect.stringMatching(/^Deployable again: orders-service:v7/),
+    ]);
+    expect(h.memory.tags.get('v7-deployable')).toBe(good2.digest);
+    expect(h.memory.calls.filter((call) => call.op === 'pushedAt').map((call) => call.detail)).toStrictEqual([
+      `${bad.digest},${good1.digest}`,
+    ]);
+  });
+
+  it('the seed index moving v7-deployable to its child names no stale tag', async () => {
+    // Prepare: v7 was a deployable arm64 image; then the seed index (its child another arm64 image)
+    const h = harness();
+    const earlier = image({ platform: 'linux/arm64', annotations: { build: 'earlier' } });
+    addImage(h.memory, earlier, 'v7');
+    await processPush(h.deps, pushOf(earlier, 'v7'));
+    const seed = seedCase();
+    addSeed(h.memory, seed, 'v7');
+
+    // Act
+    await processPush(h.deps, pushOf(seed.index, 'v7'));
+
+    // Assess
+    expect(h.verdicts.at(-1)?.context.history?.stale).toStrictEqual([]);
+    expect(h.memory.tags.get('v7-deployable')).toBe(seed.image.digest);
     expect(h.memory.calls.filter((call) => call.op === 'pushedAt')).toStrictEqual([]);
   });
 });

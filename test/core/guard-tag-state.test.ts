@@ -2,13 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { image, imageEvidence, seedCase } from '../../fixtures/oci-fixtures.js';
 import { classify } from '../../functions/core/classify.js';
 import {
+  confirmRecovery,
   earnsGuardTag,
   type GuardTagFacts,
   type GuardTagKind,
   guardTagState,
   parseGuardTag,
+  tagHistory,
 } from '../../functions/core/guard-tag-state.js';
 import type { LambdaArchitecture } from '../../functions/core/platform.js';
+import type { TagOutcome } from '../../functions/core/tag-plan.js';
 import { parseTagTemplate, renderTag, type TagTemplate } from '../../functions/core/tag-template.js';
 
 const template = (text: string): TagTemplate => {
@@ -103,5 +106,100 @@ describe('guardTagState', () => {
     expect(result.state).toBe(state);
     if (result.state === 'stale' || result.state === 'foreign') expect(result.names).toBe(facts.names);
     if (result.state === 'missing') expect(result.expected).toBe(facts.expected);
+  });
+});
+
+describe('tagHistory: what the guard tags said before a push of v7', () => {
+  const deployable = classify(imageEvidence(image({ platform: 'linux/amd64' })));
+  const quarantined = classify(imageEvidence(image({ platform: 'linux/s390x' })));
+  const NOW = 'sha256:now';
+  const plan = (outcome: TagOutcome['outcome'], tag = 'v7-deployable', digest = NOW) => [{ tag, digest, outcome }];
+
+  it.each([
+    {
+      name: 'a quarantined push leaves the deployable tag on the earlier image: stale',
+      verdict: quarantined,
+      planned: [],
+      current: { 'v7-deployable': 'sha256:old' },
+      expected: { stale: ['sha256:old'], recoveredFrom: null, recoveryToConfirm: null },
+    },
+    {
+      name: 'a push that moves the deployable tag leaves nothing stale (the seed index moving it to its child)',
+      verdict: quarantined,
+      planned: plan('planned', 'v7-deployable', 'sha256:child'),
+      current: { 'v7-deployable': 'sha256:old' },
+      expected: { stale: [], recoveredFrom: null, recoveryToConfirm: null },
+    },
+    {
+      name: 'a move the repository refuses (immutable) leaves it stale',
+      verdict: deployable,
+      planned: plan('immutable'),
+      current: { 'v7-deployable': 'sha256:old' },
+      expected: { stale: ['sha256:old'], recoveredFrom: null, recoveryToConfirm: null },
+    },
+    {
+      name: 'a deployable push after a quarantined one, no deployable tag before: a recovery',
+      verdict: deployable,
+      planned: plan('planned'),
+      current: { 'v7-quarantined': 'sha256:bad' },
+      expected: { stale: [], recoveredFrom: 'sha256:bad', recoveryToConfirm: null },
+    },
+    {
+      name: 'a deployable push back to the image the deployable tag already names: a recovery',
+      verdict: deployable,
+      planned: plan('unchanged'),
+      current: { 'v7-quarantined': 'sha256:bad', 'v7-deployable': NOW },
+      expected: { stale: [], recoveredFrom: 'sha256:bad', recoveryToConfirm: null },
+    },
+    {
+      name: 'quarantine and deployable tags both on earlier images: only push times can tell',
+      verdict: deployable,
+      planned: plan('planned'),
+      current: { 'v7-quarantined': 'sha256:bad', 'v7-deployable': 'sha256:good1' },
+      expected: {
+        stale: [],
+        recoveredFrom: null,
+        recoveryToConfirm: { quarantined: 'sha256:bad', deployable: ['sha256:good1'] },
+      },
+    },
+    {
+      name: 'a quarantined push says nothing of recovery',
+      verdict: quarantined,
+      planned: [],
+      current: { 'v7-quarantined': 'sha256:bad' },
+      expected: { stale: [], recoveredFrom: null, recoveryToConfirm: null },
+    },
+  ])('$name', ({ verdict, planned, current, expected }) => {
+    // Act
+    const history = tagHistory({
+      verdict,
+      subjectDigest: NOW,
+      planned,
+      current: new Map(Object.entries(current)),
+      quarantineTag: 'v7-quarantined',
+      deployableTags: ['v7-deployable'],
+    });
+
+    // Assess
+    expect({ ...history, stale: history.stale.map((item) => item.digest) }).toStrictEqual(expected);
+  });
+
+  it.each([
+    { name: 'quarantined after the deployable image: announced', times: { bad: 2, good1: 1 }, recoveredFrom: 'sha256:bad' },
+    { name: 'deployable image after the quarantine: announced already', times: { bad: 1, good1: 2 }, recoveredFrom: null },
+    { name: 'a time unknown: not announced', times: { bad: 2 }, recoveredFrom: null },
+  ])('confirmRecovery: $name', ({ times, recoveredFrom }) => {
+    // Prepare
+    const pending = {
+      stale: [],
+      recoveredFrom: null,
+      recoveryToConfirm: { quarantined: 'sha256:bad', deployable: ['sha256:good1'] },
+    };
+
+    // Act
+    const settled = confirmRecovery(pending, new Map(Object.entries(times).map(([name, at]) => [`sha256:${name}`, at])));
+
+    // Assess
+    expect(settled).toStrictEqual({ stale: [], recoveredFrom, recoveryToConfirm: null });
   });
 });
