@@ -299,12 +299,7 @@ export const processPush = async (deps: GuardDeps, push: PushEvent): Promise<Pus
  * outage is logged, never retried; stale tags then go undated and a pending recovery is not
  * announced (a missed "deployable again" is quieter than a repeated one).
  */
-const withPushTimes = async (
-  deps: GuardDeps,
-  push: PushEvent,
-  history: TagHistory,
-  dateStale: boolean,
-): Promise<TagHistory> => {
+const withPushTimes = async (deps: GuardDeps, push: PushEvent, history: TagHistory, dateStale: boolean): Promise<TagHistory> => {
   const recovery = history.recoveryToConfirm;
   const digests = new Set([
     ...(dateStale ? history.stale.map((item) => item.digest) : []),
