@@ -9,7 +9,6 @@ import { type ApplyDeps, type ApplyOutcome, applyAudited, repositoryHome } from 
 import { type AuditOptions, auditRepository } from '../functions/app/audit-repository.js';
 import { ENV } from '../functions/config/env-names.js';
 import { settingsFromEnvironment, topicArnProblem, validateSettings } from '../functions/config/settings.js';
-import { guardTagSuffixes } from '../functions/core/tag-template.js';
 import { matchesWildcard } from '../functions/core/wildcard.js';
 import { renderRepositoryMarkdown, renderRepositoryTable } from './audit-render.js';
 import { type AuditRow, countRow, emptySummary, summaryLine, toRow } from './audit-summary.js';
@@ -88,7 +87,6 @@ export const runAudit = async (args: string[], out: (text: string) => void, err:
     architectures,
     strict,
     templates,
-    guardSuffixes: guardTagSuffixes([templates.quarantine, templates.deployable], architectures),
     since: values.since === undefined ? null : parseSince(values.since, Date.now()),
     concurrency,
   };

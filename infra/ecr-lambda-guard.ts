@@ -23,7 +23,7 @@ import { GuardConfigError } from './guard-config-error.js';
 import { guardEnvironment } from './guard-environment.js';
 import { GUARD_ECR_READ_ACTIONS, GUARD_ECR_WRITE_ACTIONS } from './guard-permissions.js';
 import { resolveGuardSettings } from './guard-settings.js';
-import { acknowledgeGuardNagFindings } from './nag-suppressions.js';
+import { acknowledgeGuardNagFindings, acknowledgeWildcardResource } from './nag-suppressions.js';
 import { createOrganizationIntake, organizationEnvironment } from './organization-intake.js';
 import { resolveOrganization } from './organization-options.js';
 import { grantSlackWebhookRead } from './slack-webhook-access.js';
@@ -164,8 +164,15 @@ export class EcrLambdaGuard extends Construct {
       },
     });
 
+    // In organization mode the central account's other Regions forward their pushes to this one, and
+    // the guard reads them with its own role: its grants cover the account's repositories everywhere.
     const repositoryArns = repositoryArnResourceNames(settings.watched).map((name) =>
-      Stack.of(this).formatArn({ service: 'ecr', resource: 'repository', resourceName: name }),
+      Stack.of(this).formatArn({
+        service: 'ecr',
+        resource: 'repository',
+        resourceName: name,
+        ...(organization === undefined ? {} : { region: '*' }),
+      }),
     );
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
@@ -193,7 +200,7 @@ export class EcrLambdaGuard extends Construct {
         deadLetterQueue: this.ruleDeadLetterQueue,
       });
     this.rule = new events.Rule(this, 'PushRule', {
-      description: 'Successful ECR pushes to the watched repositories, minus the guard’s own tags',
+      description: 'Successful ECR pushes to the watched repositories (guard tags included: the guard verifies them)',
       eventPattern: toCdkEventPattern(this.eventPattern),
       targets: [pushTarget()],
     });
@@ -210,10 +217,29 @@ export class EcrLambdaGuard extends Construct {
     }
 
     // The sweep: a schedule invokes the same function, which finds the tags whose push event was lost.
-    const sweepHours = settings.function.sweepIntervalHours;
+    // Without verdict tags nothing records which pushes were notified, so there is no sweep.
+    const sweepHours = settings.writeTags ? settings.function.sweepIntervalHours : 0;
     if (sweepHours > 0) {
+      // Listing repositories is authorised on `repository/*` whatever the watched names: the sweep
+      // lists them all and matches the watched patterns itself (it reads nothing else there).
+      const everyRepository = Stack.of(this).formatArn({
+        service: 'ecr',
+        resource: 'repository',
+        resourceName: '*',
+        ...(organization === undefined ? {} : { region: '*' }),
+      });
       role.addToPrincipalPolicy(
-        new iam.PolicyStatement({ sid: 'SweepWatchedRepositories', actions: ['ecr:DescribeImages'], resources: repositoryArns }),
+        new iam.PolicyStatement({
+          sid: 'SweepListRepositories',
+          actions: ['ecr:DescribeRepositories'],
+          resources: [everyRepository],
+        }),
+      );
+      acknowledgeWildcardResource(
+        role,
+        everyRepository,
+        'ecr:DescribeRepositories without repository names (the sweep listing the repositories it then matches against ' +
+          'the watched patterns) is authorised on repository/*; the action only describes repositories.',
       );
       this.sweepRule = new events.Rule(this, 'SweepSchedule', {
         description: 'Checks watched tags whose push event never reached the guard',

@@ -48,7 +48,8 @@ export const acknowledgeGuardNagFindings = (findings: GuardNagFindings): void =>
       id: `AwsSolutions-IAM5[Resource::${resource}]`,
       reason:
         'The wildcard is the configured repository pattern itself: the guard must read and tag images in every ECR ' +
-        'repository it watches, in this account and Region only; EventBridge routes pushes by the same pattern.',
+        'repository it watches, in this account only (in organization mode in every Region, whose pushes the member ' +
+        'template forwards here); EventBridge routes pushes by the same pattern.',
     });
   }
   if (findings.encryptedTopic) {

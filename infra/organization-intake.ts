@@ -58,7 +58,7 @@ export const createOrganizationIntake = (
   );
   const rule = new events.Rule(intake, 'PushRule', {
     eventBus: bus,
-    description: 'ECR pushes of the member accounts to the watched repositories, minus the guard’s own tags',
+    description: 'ECR pushes of the member accounts to the watched repositories (guard tags included: the guard verifies them)',
     eventPattern: toCdkEventPattern(props.eventPattern),
     targets: [props.target],
   });

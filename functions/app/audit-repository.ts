@@ -6,7 +6,6 @@ import { earnsGuardTag, parseGuardTag } from '../core/guard-tag-state.js';
 import type { LambdaArchitecture } from '../core/platform.js';
 import type { TagPolicy } from '../core/tag-mutability.js';
 import { type GuardTemplates, planTags, type TagOutcome } from '../core/tag-plan.js';
-import { isGuardTag } from '../core/tag-template.js';
 import type { Verdict } from '../core/verdict.js';
 import { gatherEvidence } from './gather-evidence.js';
 import { mapBounded } from './map-bounded.js';
@@ -17,8 +16,6 @@ export interface AuditOptions {
   readonly architectures: readonly LambdaArchitecture[];
   readonly strict: boolean;
   readonly templates: GuardTemplates;
-  /** Suffixes of the guard's own tags: those are reported with the tag they belong to, never checked alone. */
-  readonly guardSuffixes: readonly string[];
   /** Only tags whose image was pushed at or after this time (epoch ms). */
   readonly since: number | null;
   /** Images checked at once (BatchGetImage, GetDownloadUrlForLayer and downloads in flight). */
@@ -70,7 +67,8 @@ export async function* auditRepository(
     for (const tag of image.tags) current.set(tag, image.digest);
   }
   const tags = [...current.keys()]
-    .filter((tag) => !isGuardTag(tag, options.guardSuffixes))
+    // The guard's own tags are reported with the tag they belong to, never checked alone.
+    .filter((tag) => parseGuardTag(tag, options.templates, options.architectures) === null)
     .filter((tag) => options.since === null || (pushedAt.get(current.get(tag) ?? '') ?? 0) >= options.since)
     .sort();
   options.onListed?.(tags.length);

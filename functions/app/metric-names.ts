@@ -6,7 +6,7 @@
 export const METRICS = {
   /** One per checked push, by verdict (`deployable`, `quarantined`, ...). */
   Verdicts: { dimensions: ['Verdict'] },
-  /** Events not checked, by skip code (`GUARD_TAG`, `REPOSITORY_EXCLUDED`, `SUPERSEDED`, ...). */
+  /** Events not checked, by skip code (`UNTAGGED_PUSH`, `REPOSITORY_EXCLUDED`, `SUPERSEDED`, ...). */
   Skipped: { dimensions: ['Reason'] },
   /** Tags the guard could not move because the repository's tags are immutable. */
   ImmutableTags: { dimensions: [] },

@@ -111,7 +111,13 @@ interface PlannedTag {
  * one BatchGetImage, gather the children and blobs the verdict needs, classify, notify, then tag.
  * Tags come last: a redelivered event finds them and neither notifies nor tags twice.
  */
-export const processPush = async (deps: GuardDeps, push: PushEvent): Promise<PushOutcome> => {
+/**
+ * Where a push came from: its ECR event, or the scheduled sweep standing in for an event that was
+ * lost (the sweep must never notify what the event path may have notified already).
+ */
+export type PushOrigin = 'event' | 'sweep';
+
+export const processPush = async (deps: GuardDeps, push: PushEvent, origin: PushOrigin = 'event'): Promise<PushOutcome> => {
   const { config, registry, logger, metrics } = deps;
   const skip = triage(push, config);
   if (skip !== null) {
@@ -201,6 +207,15 @@ export const processPush = async (deps: GuardDeps, push: PushEvent): Promise<Pus
     manifest: manifests.get(item.digest) as RawManifest,
   }));
   for (const item of predicted) if (item.outcome === 'immutable') metrics.count('ImmutableTags');
+
+  // The verdict tag is the sweep's only record of a notified push: where the repository refuses it,
+  // the sweep cannot tell a lost event from a handled one, and leaves the push alone.
+  if (origin === 'sweep' && predicted.some((item) => item.purpose === 'verdict' && item.outcome === 'immutable')) {
+    const reason = 'the repository refuses the verdict tag, so the sweep cannot tell whether this push was notified';
+    metrics.count('Skipped', { Reason: 'VERDICT_TAG_REFUSED' });
+    logger.info('skipped', { repository: push.repository, tag, digest: push.digest, skip: 'VERDICT_TAG_REFUSED', reason });
+    return { kind: 'skipped', code: 'VERDICT_TAG_REFUSED', reason };
+  }
 
   // Idempotency: tags are written only after the notification was published, so the verdict tag on
   // this digest means a delivery of this event already notified. A redelivery only completes the

@@ -1,7 +1,8 @@
 import type { Digest } from '../core/digest.js';
+import { parseGuardTag } from '../core/guard-tag-state.js';
 import type { PushEvent } from '../core/push-event.js';
 import { probeTags } from '../core/tag-plan.js';
-import { isGuardTag } from '../core/tag-template.js';
+import { shortHash } from '../core/tag-template.js';
 import { isRepositoryWatched } from '../core/wildcard.js';
 import { repositoryHome } from './apply-audit.js';
 import { GuardError } from './guard-error.js';
@@ -60,6 +61,11 @@ export const runSweep = async (
   input: { readonly now: number; readonly remainingMs: () => number },
 ): Promise<SweepOutcome> => {
   const { config, metrics, logger } = deps;
+  if (!config.writeTags) {
+    // Without verdict tags nothing records which pushes were notified: every sweep would repeat them.
+    logger.warn('sweep skipped: GUARD_WRITE_TAGS is false, so no verdict tag records a notified push');
+    return { kind: 'swept', repositories: 0, candidates: 0, checked: 0, remaining: 0, notified: 0, failures: 0 };
+  }
   const interval = Math.max(1, config.sweep.intervalHours) * HOUR_MS;
   const since = input.now - 2 * interval;
   const until = input.now - SWEEP_SETTLE_MS;
@@ -74,7 +80,9 @@ export const runSweep = async (
       tagsOf.set(image.digest, image.tags);
       if (image.pushedAt === null || image.pushedAt < since || image.pushedAt > until) continue;
       for (const tag of image.tags) {
-        if (!isGuardTag(tag, config.guardSuffixes)) pushed.push({ tag, digest: image.digest, pushedAt: image.pushedAt });
+        if (parseGuardTag(tag, templates, config.architectures) === null) {
+          pushed.push({ tag, digest: image.digest, pushedAt: image.pushedAt });
+        }
       }
     }
     for (const item of pushed) {
@@ -93,7 +101,8 @@ export const runSweep = async (
     if (checked >= config.sweep.maxTags || input.remainingMs() < TIME_MARGIN_MS) break;
     const home = repositoryHome(candidate.repository.uri);
     const push: PushEvent = {
-      eventId: `sweep-${candidate.digest.slice('sha256:'.length, 'sha256:'.length + 16)}`,
+      // One id per tag: several tags of one image are several pushes to whoever dedupes on the id.
+      eventId: `sweep-${candidate.digest.slice('sha256:'.length, 'sha256:'.length + 16)}-${shortHash(candidate.tag)}`,
       account: home.account,
       region: home.region,
       time: new Date(candidate.pushedAt).toISOString(),
@@ -106,7 +115,7 @@ export const runSweep = async (
     checked += 1;
     let outcome: PushOutcome;
     try {
-      outcome = await processPush(deps, push);
+      outcome = await processPush(deps, push, 'sweep');
     } catch (error) {
       // A retryable failure of one tag must not stop the sweep: the tag stays untagged and in the next window.
       failures += 1;

@@ -4,6 +4,7 @@ import { earnsGuardTag, type GuardTagName } from '../core/guard-tag-state.js';
 import { FOREIGN_GUARD_TAG, type IntegrityAlert } from '../core/integrity-alert.js';
 import type { PushEvent } from '../core/push-event.js';
 import { gatherEvidence } from './gather-evidence.js';
+import { GuardError } from './guard-error.js';
 import { type GuardDeps, type PushOutcome, postToChat } from './process-push.js';
 
 /**
@@ -21,6 +22,7 @@ export const verifyGuardTag = async (
 ): Promise<PushOutcome> => {
   const { config, registry, logger, metrics } = deps;
   let verdict: ReturnType<typeof classifyParsed>;
+  let missing: readonly { readonly digest: string; readonly purpose: string; readonly reason: string }[];
   try {
     // The guard tag itself is probed too: if it moved on since this push, the later event checks it.
     const found = await registry.getImages(push.repository, [{ digest: push.digest }, { tag: name.tag }]);
@@ -34,13 +36,16 @@ export const verifyGuardTag = async (
       return { kind: 'skipped', code: 'SUPERSEDED', reason };
     }
     const options = { architectures: config.architectures, strict: config.strict };
+    // The verdict never depends on the provenance statement (it names the builder for the fix
+    // text), so verification does not read it: one round trip fewer for an index's tags.
     const gathered = await gatherEvidence(
       registry.source(push.repository),
       { ...subject, digest: push.digest as Digest },
       options,
-      config.limits,
+      { ...config.limits, maxProvenanceBytes: 0 },
     );
     verdict = classifyParsed(gathered.evidence, options);
+    missing = gathered.log.missing;
   } catch (error) {
     return fail(error);
   }
@@ -50,6 +55,13 @@ export const verifyGuardTag = async (
     metrics.count('GuardTagsVerified');
     logger.info('guard tag verified', fields);
     return { kind: 'verified', tag: name.tag, verdict: verdict.verdict };
+  }
+
+  // A config that could not be downloaded leaves the platform unknown: that is an outage to retry,
+  // not evidence that someone else wrote the tag.
+  if (missing.length > 0) {
+    const what = missing.map((item) => `${item.purpose} ${item.digest} (${item.reason})`).join(', ');
+    return fail(new GuardError('UNAVAILABLE', `guard tag ${name.tag} not verified: could not read ${what}`, true));
   }
 
   const alert: IntegrityAlert = {

@@ -28,7 +28,7 @@ export interface GuardConfig {
   readonly architectures: readonly LambdaArchitecture[];
   readonly quarantineTemplate: TagTemplate;
   readonly deployableTemplate: TagTemplate;
-  /** Suffixes of every tag the guard writes (events for them are skipped as GUARD_TAG). */
+  /** Suffixes of every tag the guard writes (the infrastructure lists them as tag-immutability exclusions). */
   readonly guardSuffixes: readonly string[];
   readonly writeTags: boolean;
   readonly notifyOnDeployable: boolean;

@@ -19,7 +19,7 @@ export interface PushEvent {
 export type EventSkipCode =
   | 'NOT_A_PUSH'
   | 'UNTAGGED_PUSH'
-  | 'GUARD_TAG'
+  | 'VERDICT_TAG_REFUSED'
   | 'REPOSITORY_EXCLUDED'
   | 'SUPERSEDED'
   | 'ACCOUNT_OUTSIDE_ORGANIZATION';

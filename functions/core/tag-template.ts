@@ -45,7 +45,8 @@ export const parseTagTemplate = (text: string): { ok: true; template: TagTemplat
   return { ok: true, template: { text, suffix, usesArch: suffix.includes('{arch}') } };
 };
 
-const shortHash = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 8);
+/** Eight hex characters of the text's sha256: short, stable names for long or repeated values. */
+export const shortHash = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 8);
 
 /**
  * The tag a template gives for a pushed tag: the pushed tag as it is plus the suffix, renamed only
@@ -74,6 +75,3 @@ export const guardTagSuffixes = (templates: readonly TagTemplate[], architecture
   );
   return [...new Set(suffixes)];
 };
-
-/** True for a tag the guard itself writes (so its own PutImage never triggers another check). */
-export const isGuardTag = (tag: string, suffixes: readonly string[]): boolean => suffixes.some((suffix) => tag.endsWith(suffix));

@@ -708,3 +708,27 @@ describe('processPush: a tag that recovers is announced once', () => {
     expect(h.memory.calls.filter((call) => call.op === 'pushedAt')).toStrictEqual([]);
   });
 });
+
+describe('processPush: a guard tag pushed by anyone is verified', () => {
+  it.each([
+    { name: 'its config can be read and the image earns the tag: verified, silent', withConfig: true, kind: 'verified' },
+    { name: 'its config cannot be read: retried, never an integrity alert', withConfig: false, kind: 'retried' },
+  ])('$name', async ({ withConfig, kind }) => {
+    // Prepare: a per-architecture template, so the tag's promise depends on the config's platform
+    const h = harness({ env: { GUARD_DEPLOYABLE_TAG_TEMPLATE: '{tag}-{arch}-deployable' } });
+    const arm = image({ platform: 'linux/arm64' });
+    h.memory.addManifest(arm.bytes, arm.mediaType, 'v7-arm64-deployable');
+    if (withConfig) h.memory.addBlob(arm.config.bytes);
+
+    // Act
+    const outcome = await processPush(h.deps, pushOf(arm, 'v7-arm64-deployable')).then(
+      (result) => result.kind,
+      (error: GuardError) => (error.retryable ? 'retried' : 'failed'),
+    );
+
+    // Assess
+    expect(outcome).toBe(kind);
+    expect(h.published).toStrictEqual([]);
+    expect(h.metrics.includes('IntegrityAlerts')).toBe(false);
+  });
+});

@@ -168,4 +168,52 @@ describe('the scheduled sweep', () => {
     });
     expect(cut).toMatchObject({ candidates: 3, checked: 1, remaining: 2 });
   });
+
+  it('does not run without verdict tags (GUARD_WRITE_TAGS=false): nothing would record what it notified', async () => {
+    // Prepare
+    const h = lostPushes(2, { GUARD_WRITE_TAGS: 'false' });
+
+    // Act
+    const outcome = await runSweep(h.deps, h.catalog, { now: NOW, remainingMs: () => 600_000 });
+
+    // Assess
+    expect(outcome).toMatchObject({ candidates: 0, checked: 0 });
+    expect(h.published).toStrictEqual([]);
+    expect(h.warnings.map((w) => w.message)).toStrictEqual([
+      'sweep skipped: GUARD_WRITE_TAGS is false, so no verdict tag records a notified push',
+    ]);
+  });
+
+  it('leaves alone a push whose verdict tag the repository refuses, every run', async () => {
+    // Prepare: r0-quarantined already names another image and tags are immutable
+    const h = lostPushes(2);
+    h.memory.setPolicy({ mutability: 'IMMUTABLE', exclusionFilters: [] });
+    const other = image({ platform: 'linux/s390x', annotations: { n: 'other' } });
+    h.memory.addManifest(other.bytes, other.mediaType, 'r0-quarantined');
+
+    // Act
+    const runs = [
+      await runSweep(h.deps, h.catalog, { now: NOW, remainingMs: () => 600_000 }),
+      await runSweep(h.deps, h.catalog, { now: NOW + HOUR, remainingMs: () => 600_000 }),
+    ];
+
+    // Assess: r1 is notified once; r0 never, however many runs see it
+    expect(runs.map((run) => run.notified)).toStrictEqual([1, 0]);
+    expect(h.published.map(subjectOf)).toStrictEqual([expect.stringContaining(`${REPOSITORY}:r1 `)]);
+  });
+
+  it('gives each tag of one image its own event id', async () => {
+    // Prepare: one image under two lost tags
+    const h = lostPushes(1);
+    const [first] = [...h.memory.tags];
+    h.memory.tags.set('latest', first?.[1] ?? '');
+
+    // Act
+    await runSweep(h.deps, h.catalog, { now: NOW, remainingMs: () => 600_000 });
+
+    // Assess
+    const ids = h.published.map((request) => (JSON.parse(JSON.parse(request.Message).sqs) as { eventId: string }).eventId);
+    expect(ids).toHaveLength(2);
+    expect(new Set(ids).size).toBe(2);
+  });
 });

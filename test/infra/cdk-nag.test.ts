@@ -72,6 +72,8 @@ describe('AWS Solutions checks (cdk-nag)', () => {
         'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecr:<AWS::Region>:<AWS::AccountId>:repository/cdk-*-container-assets-*]',
         'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecr:<AWS::Region>:<AWS::AccountId>:repository/ml-*-lambda]',
         'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecr:<AWS::Region>:<AWS::AccountId>:repository/team-a/*]',
+        // The sweep lists the repositories: DescribeRepositories without names is authorised on repository/*.
+        'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecr:<AWS::Region>:<AWS::AccountId>:repository/*]',
         'AwsSolutions-L1',
         'AwsSolutions-SQS3',
         'AwsSolutions-SQS3',

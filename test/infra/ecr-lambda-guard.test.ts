@@ -132,14 +132,14 @@ describe('EcrLambdaGuard with defaults', () => {
       },
       {
         Sid: 'ReadWatchedRepositories',
-        Action: ['ecr:BatchGetImage', 'ecr:DescribeRepositories', 'ecr:GetDownloadUrlForLayer'],
+        Action: ['ecr:BatchGetImage', 'ecr:DescribeImages', 'ecr:DescribeRepositories', 'ecr:GetDownloadUrlForLayer'],
         Effect: 'Allow',
         Resource: REPOSITORY_WILDCARD_ARN,
       },
       { Sid: 'TagWatchedRepositories', Action: 'ecr:PutImage', Effect: 'Allow', Resource: REPOSITORY_WILDCARD_ARN },
       { Action: 'sns:Publish', Effect: 'Allow', Resource: guard.ref(g.topic.topicArn) },
       { Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Effect: 'Allow', Resource: guard.ref(g.topicKey?.keyArn) },
-      { Sid: 'SweepWatchedRepositories', Action: 'ecr:DescribeImages', Effect: 'Allow', Resource: REPOSITORY_WILDCARD_ARN },
+      { Sid: 'SweepListRepositories', Action: 'ecr:DescribeRepositories', Effect: 'Allow', Resource: REPOSITORY_WILDCARD_ARN },
     ]);
   });
 

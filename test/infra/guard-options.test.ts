@@ -76,12 +76,13 @@ describe('repository selection', () => {
     expect(ecr).toStrictEqual([
       {
         Sid: 'ReadWatchedRepositories',
-        Action: ['ecr:BatchGetImage', 'ecr:DescribeRepositories', 'ecr:GetDownloadUrlForLayer'],
+        Action: ['ecr:BatchGetImage', 'ecr:DescribeImages', 'ecr:DescribeRepositories', 'ecr:GetDownloadUrlForLayer'],
         Effect: 'Allow',
         Resource: resources,
       },
       { Sid: 'TagWatchedRepositories', Action: 'ecr:PutImage', Effect: 'Allow', Resource: resources },
-      { Sid: 'SweepWatchedRepositories', Action: 'ecr:DescribeImages', Effect: 'Allow', Resource: resources },
+      // The sweep lists every repository (authorised on repository/* only) and matches the patterns itself.
+      { Sid: 'SweepListRepositories', Action: 'ecr:DescribeRepositories', Effect: 'Allow', Resource: repositoryArn('*') },
     ]);
   });
 
@@ -90,7 +91,7 @@ describe('repository selection', () => {
     expect(ecr).toStrictEqual([
       {
         Sid: 'ReadWatchedRepositories',
-        Action: ['ecr:BatchGetImage', 'ecr:DescribeRepositories', 'ecr:GetDownloadUrlForLayer'],
+        Action: ['ecr:BatchGetImage', 'ecr:DescribeImages', 'ecr:DescribeRepositories', 'ecr:GetDownloadUrlForLayer'],
         Effect: 'Allow',
         Resource: repositoryArn('api'),
       },
@@ -204,6 +205,15 @@ describe('notifications', () => {
     const alarms = Object.values(full.template.findResources('AWS::CloudWatch::Alarm'));
     expect(alarms).toHaveLength(4);
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toBeUndefined();
+  });
+});
+
+describe('the scheduled sweep', () => {
+  it('is not deployed when the guard writes no tags: no verdict tag would record what it notified', () => {
+    const noTags = synthGuard({ guard: { writeTags: false } });
+    const rules = Object.values(noTags.template.findResources('AWS::Events::Rule'));
+    expect(rules.filter((rule) => rule.Properties.ScheduleExpression !== undefined)).toStrictEqual([]);
+    expect(Object.keys(noTags.template.findResources('AWS::CloudWatch::Alarm'))).toHaveLength(3);
   });
 });
 

@@ -191,6 +191,14 @@ describe('the central guard', () => {
     });
   });
 
+  it('reads and tags the central account’s repositories in every Region (its other Regions forward here)', () => {
+    const statements = ofType(central.json, 'AWS::IAM::Policy').flatMap(
+      (policy) => (policy.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement,
+    );
+    const read = statements.find((statement) => statement.Sid === 'ReadWatchedRepositories');
+    expect(JSON.stringify(read?.Resource)).toContain('":ecr:*:",{"Ref":"AWS::AccountId"},":repository/');
+  });
+
   it('tells the function it runs in organization mode', () => {
     const env = functionEnvironment(central.template);
     expect(env[ENV.MEMBER_ROLE_NAME]).toBe(ORGANIZATION_DEFAULTS.memberRoleName);
