@@ -1,7 +1,7 @@
 /**
  * What the guard costs in Lambda charges per million pushes, at the measured durations and the
  * configured memory. Prices: AWS Lambda, US East (N. Virginia), Arm (the function's architecture),
- * first pricing tier, free tier not deducted.
+ * first pricing tier, free tier not deducted (https://aws.amazon.com/lambda/pricing/).
  */
 export const LAMBDA_PRICES = {
   /** USD per request. */
@@ -12,7 +12,7 @@ export const LAMBDA_PRICES = {
 
 export interface InvocationMix {
   readonly name: string;
-  /** Invocations per push: a BuildKit push emits one event per manifest (two untagged children, the index). */
+  /** Invocations per push: one per manifest pushed (two untagged children, the index) and one per guard tag written (verified). */
   readonly invocations: readonly { readonly what: string; readonly count: number; readonly durationMs: number }[];
 }
 

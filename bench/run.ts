@@ -129,6 +129,8 @@ const main = async (): Promise<void> => {
           invocations: [
             { what: 'untagged child events', count: 2, durationMs: skipMs },
             { what: 'the index', count: 1, durationMs: waves.seedIndex.wallMs },
+            // Its two tags (quarantined index, deployable child) are pushes too: each is verified once.
+            { what: 'guard tag verifications', count: 2, durationMs: waves.ownTag.wallMs },
           ],
         },
         TARGETS.configuredMemoryMb,
@@ -137,7 +139,10 @@ const main = async (): Promise<void> => {
       costPerMillionPushes(
         {
           name: 'single image push (deployable, silent)',
-          invocations: [{ what: 'the image', count: 1, durationMs: waves.singleManifestSilent.wallMs }],
+          invocations: [
+            { what: 'the image', count: 1, durationMs: waves.singleManifestSilent.wallMs },
+            { what: 'its deployable tag, verified', count: 1, durationMs: waves.ownTag.wallMs },
+          ],
         },
         TARGETS.configuredMemoryMb,
         initMs,
@@ -162,6 +167,8 @@ const main = async (): Promise<void> => {
           invocations: [
             { what: 'untagged child events', count: 2, durationMs: skipMs },
             { what: 'the index', count: 1, durationMs: waves.seedIndex.wallMs },
+            // Its two tags (quarantined index, deployable child) are pushes too: each is verified once.
+            { what: 'guard tag verifications', count: 2, durationMs: waves.ownTag.wallMs },
           ],
         },
         TARGETS.lambdaMemoryMb,

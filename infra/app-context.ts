@@ -56,6 +56,14 @@ export const CONTEXT_KEYS = {
   reservedConcurrency: 'reservedConcurrency',
   /** Source-mapped stack traces (`--enable-source-maps`; slower cold starts). Default `false`. */
   sourceMaps: 'sourceMaps',
+  /** Hours between scheduled sweeps; `0` deploys none. Default 24. */
+  sweepIntervalHours: 'sweepIntervalHours',
+  /** Most tags one sweep checks. Default 300. */
+  sweepMaxTags: 'sweepMaxTags',
+  /** Largest provenance statement read, in bytes; `0` reads none. Default 1 MiB. */
+  provenanceMaxBytes: 'provenanceMaxBytes',
+  /** CloudWatch namespace of the guard's metrics. Default `EcrLambdaGuard`. */
+  metricsNamespace: 'metricsNamespace',
   /** Run the AWS Solutions checks (cdk-nag) on synth. Default `true`. */
   nag: 'nag',
   /** `single` (one account, default) or `organization` (a central stack and the member template). */
@@ -218,6 +226,10 @@ export const readAppSettings = (read: ContextReader): AppSettings => {
     memorySize: integer(read, CONTEXT_KEYS.memorySize),
     reservedConcurrency: integer(read, CONTEXT_KEYS.reservedConcurrency),
     sourceMaps: flag(read, CONTEXT_KEYS.sourceMaps),
+    sweepIntervalHours: integer(read, CONTEXT_KEYS.sweepIntervalHours),
+    sweepMaxTags: integer(read, CONTEXT_KEYS.sweepMaxTags),
+    provenanceMaxBytes: integer(read, CONTEXT_KEYS.provenanceMaxBytes),
+    metricsNamespace: text(read, CONTEXT_KEYS.metricsNamespace),
   });
   return {
     stackName: text(read, CONTEXT_KEYS.stackName) ?? 'EcrLambdaGuard',

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CreateSecretCommand,
   PutSecretValueCommand,
@@ -72,7 +72,7 @@ const BUNDLE_CANDIDATES = ['./lambda/on-ecr-push.mjs', '../dist/lambda/on-ecr-pu
 export const findBundle = (): string => {
   for (const candidate of BUNDLE_CANDIDATES) {
     const url = new URL(candidate, import.meta.url);
-    if (existsSync(url)) return url.pathname;
+    if (existsSync(url)) return fileURLToPath(url);
   }
   throw new Error('the Lambda bundle dist/lambda/on-ecr-push.mjs is missing; run `npm run build` first');
 };

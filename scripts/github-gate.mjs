@@ -4,8 +4,10 @@
 // Workflow commands and files: https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions
 import { spawnSync } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-const bin = new URL('../bin/ecr-lambda-guard.mjs', import.meta.url).pathname;
+// fileURLToPath, not .pathname: a checkout path with spaces or a Windows runner's drive letter.
+const bin = fileURLToPath(new URL('../bin/ecr-lambda-guard.mjs', import.meta.url));
 const image = process.env.INPUT_IMAGE ?? '';
 const arch = process.env.INPUT_ARCH ?? '';
 const strict = (process.env.INPUT_STRICT ?? 'false').trim().toLowerCase() === 'true';
