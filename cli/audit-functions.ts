@@ -39,7 +39,8 @@ const verdictOf = async (
  * Images in another account's registry are read with that registry id.
  */
 export const auditFunctions = async (input: {
-  readonly registry: Registry;
+  /** The registry an image URI names (its account id), or the caller's for a URI without one. */
+  readonly registryFor: (registryId: string | null) => Registry;
   readonly region: { readonly region?: string };
   readonly architectures: readonly LambdaArchitecture[];
   readonly strict: boolean;
@@ -54,14 +55,15 @@ export const auditFunctions = async (input: {
       const architecture = parseLambdaArchitecture(fn.Architectures?.[0] ?? 'x86_64') ?? null;
       const options = { architectures: architecture === null ? input.architectures : [architecture], strict: input.strict };
       const reference = parseEcrReference(imageUri);
+      const registry = input.registryFor(reference.registryId);
       const resolved = got.Code?.ResolvedImageUri === undefined ? null : parseEcrReference(got.Code.ResolvedImageUri);
       const runningId = resolved?.digest ?? reference.digest;
       const running =
         runningId === null
           ? { digest: null, verdict: 'unknown' }
-          : await verdictOf(input.registry, reference.repository, { digest: runningId }, options);
+          : await verdictOf(registry, reference.repository, { digest: runningId }, options);
       const now =
-        reference.tag === null ? running : await verdictOf(input.registry, reference.repository, { tag: reference.tag }, options);
+        reference.tag === null ? running : await verdictOf(registry, reference.repository, { tag: reference.tag }, options);
       rows.push({
         function: fn.FunctionName,
         architecture,

@@ -7,6 +7,7 @@ import { createComposer } from '../functions/adapters/notification-composer.js';
 import { createSnsNotifier } from '../functions/adapters/sns-notifier.js';
 import { type ApplyDeps, type ApplyOutcome, applyAudited, repositoryHome } from '../functions/app/apply-audit.js';
 import { type AuditOptions, auditRepository } from '../functions/app/audit-repository.js';
+import type { Registry } from '../functions/app/ports.js';
 import { ENV } from '../functions/config/env-names.js';
 import { settingsFromEnvironment, topicArnProblem, validateSettings } from '../functions/config/settings.js';
 import { matchesWildcard } from '../functions/core/wildcard.js';
@@ -153,7 +154,15 @@ export const runAudit = async (args: string[], out: (text: string) => void, err:
   let functionsJson = '';
   if (values.functions) {
     const { auditFunctions, renderFunctions } = await import('./audit-functions.js');
-    const report = await auditFunctions({ registry, region, architectures, strict });
+    // A function may run an image from another account's registry: read it with that registry id.
+    const registries = new Map<string, Registry>();
+    const registryFor = (registryId: string | null): Registry => {
+      if (registryId === null) return registry;
+      const known = registries.get(registryId) ?? createEcrRegistry(ecr, { registryId });
+      registries.set(registryId, known);
+      return known;
+    };
+    const report = await auditFunctions({ registryFor, region, architectures, strict });
     functionsQuarantined = report.some((row) => row.runningVerdict === 'quarantined' || row.tagVerdict === 'quarantined');
     if (format === 'json') functionsJson = `,"functions":${JSON.stringify(report)}`;
     else out(renderFunctions(report, format));

@@ -7,6 +7,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ListImagesCommand } from '@aws-sdk/client-ecr';
+import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Fixture, helmChart, image, index, ociArtifactAttestation, seedCase } from '../../fixtures/oci-fixtures.js';
 import { pushFixture, pushSeed, putRawManifest } from '../../fixtures/push-fixture.js';
@@ -137,6 +138,54 @@ describe('audit of a registry filled without the guard', { timeout: 240_000 }, (
     );
     expect(markdown.stdout).toContain('### `existing`\n\n| Tag | Verdict | Digest | Guard tags | Reasons |');
     expect(markdown.stdout).toContain('**Summary:** 7 tags in 1 repository');
+  });
+
+  it('--functions tells a function whose tag now names an image Lambda would refuse (the "it worked yesterday" trap)', async () => {
+    // Prepare: two functions on amd64 images; then `moving` is pushed again as an s390x image (with
+    // the guard's events delivered, so a later sweep finds these pushes handled)
+    harness.guard.setEventDelivery(true);
+    const registry = `123456789012.dkr.ecr.us-east-1.amazonaws.com/fns`;
+    await pushFixture(harness.ecr, { subject: amd64, blobs: [amd64.config] }, { repository: 'fns', tag: 'steady' });
+    await pushFixture(harness.ecr, { subject: amd64, blobs: [amd64.config] }, { repository: 'fns', tag: 'moving' });
+    const lambda = new LambdaClient({
+      region: 'us-east-1',
+      endpoint: harness.endpoint.url,
+      credentials: { accessKeyId: 'AKIDAUDIT', secretAccessKey: 'secret' },
+    });
+    for (const [name, tag] of [
+      ['steady-fn', 'steady'],
+      ['trap-fn', 'moving'],
+    ] as const) {
+      await lambda.send(
+        new CreateFunctionCommand({
+          FunctionName: name,
+          PackageType: 'Image',
+          Code: { ImageUri: `${registry}:${tag}` },
+          Role: 'arn:aws:iam::123456789012:role/fn',
+          Architectures: ['x86_64'],
+        }),
+      );
+    }
+    await pushFixture(harness.ecr, { subject: s390x, blobs: [s390x.config] }, { repository: 'fns', tag: 'moving' });
+    await harness.guard.stack.idle();
+    harness.guard.setEventDelivery(false);
+
+    // Act
+    const result = await cli(['audit', '--repository', 'fns', '--functions', '--json']);
+
+    // Assess: both still run the amd64 image; the next update of trap-fn would deploy the s390x one
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout) as { functions: Record<string, unknown>[] };
+    const rows = Object.fromEntries(report.functions.map((row) => [row.function, row]));
+    expect(rows['steady-fn']).toMatchObject({ runningVerdict: 'deployable', tagVerdict: 'deployable', trap: false });
+    expect(rows['trap-fn']).toMatchObject({
+      runningDigest: amd64.digest,
+      runningVerdict: 'deployable',
+      tagDigest: s390x.digest,
+      tagVerdict: 'quarantined',
+      trap: true,
+    });
   });
 
   it('--apply tags exactly what the guard tagged, notifies each quarantined tag once, and a second --apply changes nothing', async () => {
