@@ -1,4 +1,5 @@
 import { type Digest, parseDigest } from '../functions/core/digest.js';
+import { ECR_TAG_GRAMMAR } from '../functions/core/tag-template.js';
 import { UsageError } from './usage-error.js';
 
 /** An image in ECR, as the CLI was given it. */
@@ -44,7 +45,7 @@ export const parseEcrReference = (text: string): EcrReference => {
   if (colon !== -1) {
     tag = rest.slice(colon + 1);
     rest = rest.slice(0, colon);
-    if (!/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(tag)) throw new UsageError(`"${tag}" is not a valid image tag`);
+    if (!ECR_TAG_GRAMMAR.test(tag)) throw new UsageError(`"${tag}" is not a valid image tag`);
   }
   if (!REPOSITORY.test(rest))
     throw new UsageError(`"${text}" is neither a local path nor an ECR reference (<repo>:<tag>, <repo>@sha256:…)`);

@@ -22,6 +22,9 @@ export interface TagTemplate {
  * its guard tag is `-x-deployable`, not a renamed one.
  */
 export const TAG_GRAMMAR = /^[A-Za-z0-9._-]{1,128}$/;
+
+/** A tag ECR itself accepts: the same alphabet, up to the 300 characters of the API reference. */
+export const ECR_TAG_GRAMMAR = /^[A-Za-z0-9._-]{1,300}$/;
 const SUFFIX_GRAMMAR = /^(?:[A-Za-z0-9._-]|\{arch\})+$/;
 /**
  * ECR takes 300 characters, but the OCI distribution spec caps a tag at 128
