@@ -13,6 +13,7 @@ import { isRepositoryWatched } from '../core/wildcard.js';
 import { gatherEvidence } from './gather-evidence.js';
 import { GuardError } from './guard-error.js';
 import type { ChatPoster, FoundImage, Logger, Metrics, Notifier, PublishRequest, RawManifest, Registry } from './ports.js';
+import { postToChat } from './post-to-chat.js';
 import { verifyGuardTag } from './verify-guard-tag.js';
 
 /** The notification for one verdict (or one failure), rendered for each channel. */
@@ -376,36 +377,6 @@ const writeTags = async (
   const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
   if (failed !== undefined) throw failed.reason;
   return settled.map((result) => (result as PromiseFulfilledResult<TagOutcome>).value);
-};
-
-/** Posts to Slack when a webhook is configured; never throws (Slack is a courtesy channel). */
-export const postToChat = async (
-  deps: GuardDeps,
-  message: ComposedNotification['slack'],
-  push: PushEvent,
-): Promise<string | null> => {
-  if (deps.chat === null) return null;
-  try {
-    const result = await deps.chat.post(message);
-    if (!result.ok) {
-      deps.metrics.count('SlackFailures');
-      deps.logger.warn('slack webhook refused the message', {
-        repository: push.repository,
-        digest: push.digest,
-        detail: result.detail,
-      });
-    }
-    return result.detail;
-  } catch (error) {
-    // Slack is a courtesy channel: SNS already carried the message, so its failure never fails the check.
-    deps.metrics.count('SlackFailures');
-    deps.logger.warn('slack webhook failed', {
-      repository: push.repository,
-      digest: push.digest,
-      error: (error as Error).message,
-    });
-    return 'failed';
-  }
 };
 
 const accountAlias = (config: GuardConfig, push: PushEvent): string | null =>

@@ -5,7 +5,8 @@ import { FOREIGN_GUARD_TAG, type IntegrityAlert } from '../core/integrity-alert.
 import type { PushEvent } from '../core/push-event.js';
 import { gatherEvidence } from './gather-evidence.js';
 import { GuardError } from './guard-error.js';
-import { type GuardDeps, type PushOutcome, postToChat } from './process-push.js';
+import { postToChat } from './post-to-chat.js';
+import type { GuardDeps, PushOutcome } from './process-push.js';
 
 /**
  * Checks a guard tag, whoever pushed it: the image it names is judged by its own digest (manifest

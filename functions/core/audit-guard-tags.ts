@@ -11,12 +11,12 @@ import { renderTag } from './tag-template.js';
  * - `stale`: it names another image that does deserve it (left by an earlier push of the tag);
  * - `foreign`: it names an image that does not deserve it (no guard wrote that: someone else did).
  */
-export type GuardTagState = 'present' | 'missing' | 'stale' | 'foreign';
+export type GuardTagFindingState = 'present' | 'missing' | 'stale' | 'foreign';
 
 /** One guard tag of a checked tag. */
 export interface GuardTagFinding {
   readonly tag: string;
-  readonly state: GuardTagState;
+  readonly state: GuardTagFindingState;
   /** What the tag names now (null when missing). */
   readonly digest: string | null;
   /** What the guard would make it name (null when the verdict earns no such tag). */
@@ -45,7 +45,7 @@ export const auditGuardTags = (input: GuardTagAuditInput): GuardTagFinding[] => 
   const quarantineTag = renderTag(input.templates.quarantine, input.tag);
   const kindOf = (tag: string): 'deployable' | 'quarantine' => (tag === quarantineTag ? 'quarantine' : 'deployable');
   // The states are the push pipeline's (`guardTagState`): one definition of stale and foreign.
-  const judge = (tag: string, now: string, expected: string | null): GuardTagState => {
+  const judge = (tag: string, now: string, expected: string | null): GuardTagFindingState => {
     const judged = guardTagState({ names: now, expected, namedEarnsIt: now !== expected && input.deserves(now, tag) });
     return judged.state === 'absent' ? 'missing' : judged.state;
   };

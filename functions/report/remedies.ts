@@ -110,7 +110,7 @@ const buildx = (names: Names, context: RemedyContext): Fix =>
         code: [
           ...shellPrelude(names),
           `docker buildx build --platform ${platformArg(names)} \\`,
-          '  --provenance=false --sbom=false \\',
+          `  ${NO_ATTESTATIONS_FLAGS} \\`,
           '  -t "$IMAGE" --push .',
         ].join('\n'),
       },
@@ -184,7 +184,7 @@ const engine29 = (names: Names, context: RemedyContext): Fix =>
         code: [
           ...shellPrelude(names),
           `docker build --platform ${platformArg(names)} \\`,
-          '  --provenance=false --sbom=false -t "$IMAGE" .',
+          `  ${NO_ATTESTATIONS_FLAGS} -t "$IMAGE" .`,
           `docker push --platform ${platformArg(names)} "$IMAGE"`,
         ].join('\n'),
       },
@@ -343,7 +343,7 @@ const changeArchitecture = (names: Names, context: RemedyContext): Fix[] => {
       {
         title: "Rebuild for the function's architecture, or change the function",
         steps: [
-          `Rebuild the image for ${rebuildFor} with \`--platform\` (one value) and \`--provenance=false --sbom=false\`.`,
+          `Rebuild the image for ${rebuildFor} with \`--platform\` (one value) and \`${NO_ATTESTATIONS_FLAGS}\`.`,
           `Or switch the function to ${switchTo}: \`aws lambda update-function-code --function-name <function> --image-uri <image> --architectures ${image ?? '<architecture>'}\`.`,
           `Lambda does not compare architectures at deploy time: a mismatched image deploys, then fails at start with ${f.architectureMismatchAtStart.value} (reported in practice).`,
         ],
@@ -352,7 +352,7 @@ const changeArchitecture = (names: Names, context: RemedyContext): Fix[] => {
           code: [
             ...shellPrelude({ ...names, known: target !== null }),
             `docker buildx build --platform ${target === null ? '"$PLATFORM"' : ociPlatform} \\`,
-            '  --provenance=false --sbom=false -t "$IMAGE" --push .',
+            `  ${NO_ATTESTATIONS_FLAGS} -t "$IMAGE" --push .`,
           ].join('\n'),
         },
       },
@@ -441,7 +441,7 @@ export const remediesFor = (topic: RemedyTopic, context: RemedyContext): Fix[] =
           'docker-buildx',
           'docker buildx build: one platform per image',
           [
-            `Give \`--platform\` one value, ${names.platformWords}, and add \`--provenance=false --sbom=false\`.`,
+            `Give \`--platform\` one value, ${names.platformWords}, and add \`${NO_ATTESTATIONS_FLAGS}\`.`,
             'Push each architecture under its own tag if you need both.',
           ],
           context,
@@ -450,7 +450,7 @@ export const remediesFor = (topic: RemedyTopic, context: RemedyContext): Fix[] =
             code: [
               ...shellPrelude(names),
               `docker buildx build --platform ${platformArg(names)} \\`,
-              '  --provenance=false --sbom=false -t "$IMAGE" --push .',
+              `  ${NO_ATTESTATIONS_FLAGS} -t "$IMAGE" --push .`,
             ].join('\n'),
           },
         ),
@@ -468,7 +468,7 @@ export const remediesFor = (topic: RemedyTopic, context: RemedyContext): Fix[] =
           'docker-buildx',
           'Push the image manifest, not an index',
           [
-            'Build with `--provenance=false --sbom=false` and push the image directly.',
+            `Build with \`${NO_ATTESTATIONS_FLAGS}\` and push the image directly.`,
             `Do not re-tag with \`docker buildx imagetools create\` (without \`${f.imagetoolsPreferIndex.value}\`) or a SOCI v2 conversion: both wrap the image in a new index.`,
           ],
           context,
@@ -492,7 +492,7 @@ export const remediesFor = (topic: RemedyTopic, context: RemedyContext): Fix[] =
             code: [
               ...shellPrelude(names),
               `docker buildx build --platform ${platformArg(names)} \\`,
-              '  --provenance=false --sbom=false -t "$IMAGE" --push .',
+              `  ${NO_ATTESTATIONS_FLAGS} -t "$IMAGE" --push .`,
             ].join('\n'),
           },
         ),
@@ -539,7 +539,7 @@ export const remediesFor = (topic: RemedyTopic, context: RemedyContext): Fix[] =
               'OUT="type=image,name=$IMAGE,push=true"',
               'OUT="$OUT,compression=gzip,force-compression=true"',
               `docker buildx build --platform ${platformArg(names)} \\`,
-              '  --provenance=false --sbom=false --output "$OUT" .',
+              `  ${NO_ATTESTATIONS_FLAGS} --output "$OUT" .`,
             ].join('\n'),
           },
         ),
