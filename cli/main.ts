@@ -10,7 +10,9 @@ Usage:
   ecr-lambda-guard inspect <source> [--json | --format text|json|markdown] [--arch x86_64|arm64] [--strict] [--blobs DIR]
   ecr-lambda-guard audit [--repository PATTERN]... [--arch ARCH] [--strict] [--since 7d|DATE] [--region R]
                         [--json | --format text|markdown|json] [--apply [--notify --topic-arn ARN]] [--functions]
-  ecr-lambda-guard local serve [--port N] [--state DIR] [--no-guard] [--org [--member ACCOUNT@REGION[=ALIAS]]...]
+                        [--concurrency N]
+  ecr-lambda-guard local serve [--port N] [--state DIR] [--arch ARCH] [--notify-on-deployable] [--no-guard]
+                               [--org [--member ACCOUNT@REGION[=ALIAS]]...]
   ecr-lambda-guard local push <oci-layout-or-archive>[:ref] <repo>:<tag> [--endpoint URL] [--account ID --region R]
   ecr-lambda-guard demo [--org]
   ecr-lambda-guard <command> --help
@@ -25,6 +27,7 @@ Usage:
 
 Options:
   --json        print the verdict as JSON (schemaVersion 1) and nothing else on stdout
+  --format F    text (default), json (= --json) or markdown (a CI job summary or PR comment)
   --arch ARCH   the function's architecture: x86_64 or arm64 (repeat or comma-separate for both)
   --strict      quarantine on warnings too
   --blobs DIR   folder of blobs named by hex digest (with a single manifest file)
